@@ -1,0 +1,28 @@
+/** Versions and machine facts recorded with every result, so a number can be traced to its setup. */
+import * as os from 'os';
+
+export interface Versions {
+  relu_ae_lab: string;
+  node: string;
+  tfjs: string;
+  platform: string;
+  cpu: string;
+}
+
+function packageVersion(name: string): string {
+  try {
+    return require(`${name}/package.json`).version as string;
+  } catch {
+    return 'absent';
+  }
+}
+
+export function collectVersions(): Versions {
+  return {
+    relu_ae_lab: require('../../package.json').version as string,
+    node: process.version,
+    tfjs: packageVersion('@tensorflow/tfjs-core'),
+    platform: `${os.platform()}-${os.arch()}`,
+    cpu: `${os.cpus()[0]?.model ?? 'unknown'} ×${os.cpus().length}`,
+  };
+}
