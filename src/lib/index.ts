@@ -18,3 +18,8 @@ export * from './engine/index';
 export * from './experiment/cache';
 export * from './experiment/profiles';
 export * from './experiment/runner';
+export * from './display';
+export * from './image';
+export * from './plots';
+export * from './claims';
+export * from './notebook';

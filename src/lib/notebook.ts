@@ -1,0 +1,113 @@
+/**
+ * The glue a notebook needs, in one object: the profile, plot display, live progress for
+ * experiments, tables and verdict paragraphs. Notebooks pass in the tslab module so this library
+ * never depends on running inside a kernel.
+ *
+ *   const book = lab.createNotebook(tslab, { idPrefix: "c1" });
+ *   const result = await book.run(lab.experiment("C1", book.profile, [...]));
+ *   await book.vegaLite(lab.finalMetricSpec(result.runs));
+ */
+import { ClaimComparison, ClaimRecord } from './claims';
+import { createNotebookDisplay, escapeHtml, formatDuration, progressHtml, tableHtml, TableColumn } from './display';
+import { blasAvailable, resolveEnginePreference } from './engine/index';
+import { collectVersions } from './environment';
+import { Profile, profileFromEnvironment } from './experiment/profiles';
+import { Experiment, ExperimentResult, runExperiment } from './experiment/runner';
+import { Figure } from './plots';
+
+/** The part of tslab's API used here. */
+export interface TslabLike {
+  display: { html(html: string): void };
+  newDisplay(): { html(html: string): void };
+}
+
+export interface Notebook {
+  profile: Profile;
+  html(html: string): void;
+  markdownNote(text: string): void;
+  plotly(figure: Figure): void;
+  vegaLite(spec: Record<string, unknown>): Promise<void>;
+  table(rows: ReadonlyArray<Readonly<Record<string, unknown>>>, columns: ReadonlyArray<string | TableColumn>): void;
+  /** Runs an experiment with a live progress line and a closing summary line. */
+  run(experiment: Experiment): Promise<ExperimentResult>;
+  /** The profile, engine, backend and versions this notebook ran with. */
+  showSetup(): void;
+  /** A claim's verdict with its numbers, in a coloured box. */
+  showVerdict(record: ClaimRecord): void;
+}
+
+const VERDICT_COLOURS = { supported: '#2e7d32', contradicted: '#c62828', inconclusive: '#8d6e00' } as const;
+
+/** One comparison as a sentence with its numbers. */
+export function describeComparison(comparison: ClaimComparison): string {
+  const result = comparison.result;
+  const format = (value: number): string => (Number.isFinite(value) ? value.toPrecision(3) : String(value));
+  return (
+    `${comparison.candidateLabel} vs ${comparison.baselineLabel}: test MSE ${format(result.candidate.mean)} ± ${format(result.candidate.standardDeviation)} ` +
+    `vs ${format(result.baseline.mean)} ± ${format(result.baseline.standardDeviation)} (mean ± sd over ${result.pairedSeeds.length} seeds); ` +
+    `paired difference (baseline − candidate) ${format(result.meanDifference)} ` +
+    `(${Number.isFinite(result.relativeDifference) ? (100 * result.relativeDifference).toFixed(1) : '?'}% of the baseline), ${result.reason} → ${result.verdict}`
+  );
+}
+
+export function createNotebook(tslab: TslabLike, options: { idPrefix: string; profile?: Profile }): Notebook {
+  const profile = options.profile ?? profileFromEnvironment();
+  const display = createNotebookDisplay({ idPrefix: options.idPrefix });
+  tslab.display.html(display.plotlyLibraryHtml());
+  const html = (content: string): void => tslab.display.html(content);
+  return {
+    profile,
+    html,
+    markdownNote: (text) => html(`<p style="color:#555;font-style:italic">${escapeHtml(text)}</p>`),
+    plotly: (figure) => html(display.plotlyHtml(figure)),
+    vegaLite: async (spec) => html(await display.vegaLiteHtml(spec)),
+    table: (rows, columns) => html(tableHtml(rows, columns)),
+    async run(experiment) {
+      const line = tslab.newDisplay();
+      const result = await runExperiment(experiment, {
+        onProgress: (progress) =>
+          line.html(
+            progressHtml({
+              runsDone: progress.doneRuns,
+              runsTotal: progress.totalRuns,
+              currentLabel: progress.running.join(' | '),
+              epoch: 0,
+              etaSeconds: progress.etaSeconds ?? undefined,
+            }),
+          ),
+      });
+      line.html(
+        `<p style="font:12px monospace">${escapeHtml(experiment.name)}: ${result.runs.length} runs ` +
+          `(${result.computedRuns} computed, ${result.cachedRuns} from the cache${result.corruptFiles.length ? `, ${result.corruptFiles.length} corrupt cache files recomputed` : ''}) ` +
+          `in ${formatDuration(result.wallSeconds)} on ${escapeHtml(result.engine)}</p>`,
+      );
+      return result;
+    },
+    showSetup() {
+      const versions = collectVersions();
+      const engine = resolveEnginePreference(process.env.RELU_AE_ENGINE);
+      const blas = blasAvailable();
+      const engineText = engine === 'tfjs' || (engine === 'auto' && !blas.available)
+        ? `tfjs (${blas.available ? 'forced' : escapeHtml(blas.reason ?? '')})`
+        : 'blas (native OpenBLAS fast path)';
+      html(
+        `<p style="font:12px monospace;color:#444">profile: ${escapeHtml(profile.description)}<br>` +
+          `seeds: ${profile.seeds.join(', ')} · engine: ${engineText}<br>` +
+          `versions: ${escapeHtml(Object.entries(versions).map(([name, value]) => `${name} ${value}`).join(' · '))}</p>`,
+      );
+    },
+    showVerdict(record) {
+      const colour = VERDICT_COLOURS[record.verdict];
+      const items = record.comparisons
+        .map((comparison) => `<li>${comparison.primary ? '' : '(context) '}${escapeHtml(describeComparison(comparison))}</li>`)
+        .join('');
+      html(
+        `<div class="verdict" style="border-left:6px solid ${colour};padding:8px 12px;background:#fafafa">` +
+          `<p style="margin:0"><b>${record.id} — “${escapeHtml(record.threadWords)}”</b></p>` +
+          `<p style="margin:4px 0;font-size:1.2em;color:${colour}"><b>Verdict: ${record.verdict}</b></p>` +
+          `<ul style="margin:4px 0">${items}</ul>` +
+          `<p style="margin:0;color:#555">Conditions: ${escapeHtml(record.conditions)}</p></div>`,
+      );
+    },
+  };
+}
