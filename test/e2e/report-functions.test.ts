@@ -1,0 +1,64 @@
+/** The pure parts of scripts/report.ts; fast, but kept next to the pipeline tests they serve. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  findExternalReferences,
+  indexHtml,
+  notebookOrder,
+  notebookTitle,
+  parseReportArguments,
+  reportFileName,
+} from '../../scripts/report';
+
+test('arguments: profile defaults to default, both flag forms work, bad values are refused', () => {
+  assert.deepEqual(parseReportArguments([]), { profile: 'default' });
+  assert.deepEqual(parseReportArguments(['--profile', 'quick', '--only=01-x']), { profile: 'quick', only: '01-x' });
+  assert.throws(() => parseReportArguments(['--profile', 'fast']), /must be one of/);
+  assert.throws(() => parseReportArguments(['--only']), /needs a value/);
+  assert.throws(() => parseReportArguments(['--verbose']), /Unknown argument/);
+});
+
+test('notebooks run in name order with 00-index last; --only picks one', () => {
+  const files = ['02-b.ipynb', '00-index.ipynb', 'README.md', '01-a.ipynb'];
+  assert.deepEqual(notebookOrder(files), ['01-a.ipynb', '02-b.ipynb', '00-index.ipynb']);
+  assert.deepEqual(notebookOrder(files, '02-b'), ['02-b.ipynb']);
+  assert.throws(() => notebookOrder(files, '03-c'), /No notebook 03-c\.ipynb/);
+  assert.equal(reportFileName('00-index.ipynb'), 'index.html');
+  assert.equal(reportFileName('01-a.ipynb'), '01-a.html');
+});
+
+test('the title is the first markdown heading', () => {
+  const notebook = {
+    cells: [
+      { cell_type: 'code', source: '# not markdown' },
+      { cell_type: 'markdown', source: ['Intro\n', '## Does ReLU work at the output?\n'] },
+      { cell_type: 'markdown', source: '# Later' },
+    ],
+  };
+  assert.equal(notebookTitle(notebook), 'Does ReLU work at the output?');
+  assert.equal(notebookTitle({ cells: [] }), undefined);
+});
+
+test('external references: loads from the web or file:// are found, links and data URLs are not', () => {
+  const html = `
+    <script src="file:///usr/share/javascript/requirejs/require.min.js"></script>
+    <script>var ignored = "<img src='https://example.org/in-code.png'>";</script>
+    <link rel="stylesheet" href="https://cdn.example.org/style.css">
+    <img src="data:image/png;base64,AAAA"><img src='//cdn.example.org/x.png'>
+    <a href="https://arxiv.org/abs/1234">paper</a><a href="file:///home/me/notes.html">notes</a>
+    <style>.a { background: url("data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'/>"); }
+    .b { background: url(https://cdn.example.org/bg.png); }</style>`;
+  assert.deepEqual(findExternalReferences(html), [
+    'file:///usr/share/javascript/requirejs/require.min.js',
+    'https://cdn.example.org/style.css',
+    '//cdn.example.org/x.png',
+    'file:///home/me/notes.html',
+    'https://cdn.example.org/bg.png',
+  ]);
+});
+
+test('the generated index is self-contained and escapes titles', () => {
+  const html = indexHtml([{ title: 'ReLU <output>', href: '01-a.html' }], 'quick');
+  assert.ok(html.includes('<a href="01-a.html">ReLU &lt;output&gt;</a>'));
+  assert.deepEqual(findExternalReferences(html), []);
+});
