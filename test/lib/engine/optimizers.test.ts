@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createFlatOptimizer } from '../../../src/lib/engine/optimizers';
+
+test('the first Adam step moves every parameter by about the learning rate against its gradient', () => {
+  const optimizer = createFlatOptimizer({ spec: { name: 'adam', learningRate: 0.01 }, parameterCount: 3 });
+  const parameters = Float32Array.from([1, 1, 1]);
+  optimizer.step(parameters, Float32Array.from([0.5, -2, 1e-3]));
+  // With bias correction, the first step is lr·g/(|g| + ε): the sign of the gradient times lr.
+  assert.ok(Math.abs(parameters[0] - 0.99) < 1e-6);
+  assert.ok(Math.abs(parameters[1] - 1.01) < 1e-6);
+  assert.ok(Math.abs(parameters[2] - 0.99) < 1e-5);
+});
+
+test('sgd, momentum, rmsprop and adagrad follow their tfjs update rules by hand', () => {
+  const gradient = Float32Array.from([0.5]);
+  const run = (name: 'sgd' | 'momentum' | 'rmsprop' | 'adagrad', steps: number) => {
+    const optimizer = createFlatOptimizer({ spec: { name, learningRate: 0.1, momentum: 0.5 }, parameterCount: 1 });
+    const parameters = Float32Array.from([1]);
+    for (let step = 0; step < steps; step++) optimizer.step(parameters, gradient);
+    return parameters[0];
+  };
+  assert.ok(Math.abs(run('sgd', 2) - 0.9) < 1e-6);
+  // Momentum accumulates raw gradients: 0.5, then 0.5·0.5 + 0.5 = 0.75.
+  assert.ok(Math.abs(run('momentum', 2) - (1 - 0.1 * 0.5 - 0.1 * 0.75)) < 1e-6);
+  // RMSProp: mean square 0.1·0.25 = 0.025, step 0.1·0.5/√(0.025 + 1e-7).
+  assert.ok(Math.abs(run('rmsprop', 1) - (1 - 0.05 / Math.sqrt(0.025 + 1e-7))) < 1e-6);
+  // Adagrad starts its accumulator at 0.1: 0.1 + 0.25 = 0.35.
+  assert.ok(Math.abs(run('adagrad', 1) - (1 - 0.05 / Math.sqrt(0.35 + 1e-7))) < 1e-6);
+});
+
+test('a zero gradient leaves parameters unchanged for every optimizer', () => {
+  for (const name of ['adam', 'sgd', 'momentum', 'rmsprop', 'adagrad'] as const) {
+    const optimizer = createFlatOptimizer({ spec: { name, learningRate: 0.1 }, parameterCount: 2 });
+    const parameters = Float32Array.from([0.25, -4]);
+    optimizer.step(parameters, new Float32Array(2));
+    assert.deepEqual([...parameters], [0.25, -4], name);
+  }
+});
