@@ -178,6 +178,16 @@ export async function exportNotebook(options: ExportOptions): Promise<NotebookEx
   const outputFolder = join(outputPath, '..');
   mkdirSync(outputFolder, { recursive: true });
   const started = process.hrtime.bigint();
+  // The notebook's experiments write their latest progress line here; echo it to the terminal.
+  const progressFile = join(tmpdir(), `relu-ae-report-progress-${process.pid}-${Date.now()}.txt`);
+  let lastProgress = '';
+  const poller = setInterval(() => {
+    const line = existsSync(progressFile) ? readFileSync(progressFile, 'utf8').trim() : '';
+    if (line && line !== lastProgress) {
+      lastProgress = line;
+      console.log(`  ${line}`);
+    }
+  }, 2000);
   const result = await runProcess(
     jupyterPython(),
     [
@@ -196,8 +206,11 @@ export async function exportNotebook(options: ExportOptions): Promise<NotebookEx
       JUPYTER_RUNTIME_DIR: join(projectRoot, '.jupyter-local', 'runtime'),
       RELU_AE_PROFILE: profile,
       RELU_AE_REPORT_FAILURE_FILE: failureFile,
+      RELU_AE_PROGRESS_FILE: progressFile,
     },
   );
+  clearInterval(poller);
+  rmSync(progressFile, { force: true });
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const base = { notebookPath, outputPath, wallSeconds };
   if (existsSync(failureFile)) {
@@ -266,6 +279,11 @@ async function main(argv: ReadonlyArray<string>): Promise<number> {
   }
   console.log(`Profile ${reportArguments.profile}; ${notebooks.length} notebook(s) to run.`);
   const failures: NotebookExport[] = [];
+  const buildStarted = Date.now();
+  const buildInfoFile = join(reportFolder, 'build.json');
+  // The index notebook reads this to say how the report was made (profile, times per notebook).
+  process.env.RELU_AE_BUILD_INFO = buildInfoFile;
+  const buildInfo = { profile: reportArguments.profile, startedAt: new Date().toISOString(), notebooks: [] as { name: string; seconds: number; ok: boolean }[], wallSecondsBeforeIndex: 0 };
   for (const fileName of notebooks) {
     const notebookPath = join(notebookFolder, fileName);
     if (cellsWithOutputs(JSON.parse(readFileSync(notebookPath, 'utf8')) as NotebookJson) > 0) {
@@ -274,6 +292,11 @@ async function main(argv: ReadonlyArray<string>): Promise<number> {
     if (fileName === INDEX_NOTEBOOK && failures.length > 0) {
       console.error(`Skipping ${fileName}: the notebooks it summarizes failed.`);
       continue;
+    }
+    if (fileName === INDEX_NOTEBOOK) {
+      buildInfo.wallSecondsBeforeIndex = (Date.now() - buildStarted) / 1000;
+      mkdirSync(reportFolder, { recursive: true });
+      writeFileSync(buildInfoFile, JSON.stringify(buildInfo, null, 1));
     }
     console.log(`Running ${fileName} ...`);
     const result = await exportNotebook({
@@ -289,6 +312,7 @@ async function main(argv: ReadonlyArray<string>): Promise<number> {
     } else {
       console.log(`${fileName} -> ${relative(process.cwd(), result.outputPath)} in ${result.wallSeconds.toFixed(1)} s`);
     }
+    buildInfo.notebooks.push({ name: fileName, seconds: Math.round(result.wallSeconds * 10) / 10, ok: !(result.failure || result.problem) });
   }
   if (!allNotebooks.includes(INDEX_NOTEBOOK)) {
     const entries = allNotebooks
@@ -301,6 +325,7 @@ async function main(argv: ReadonlyArray<string>): Promise<number> {
     writeFileSync(join(reportFolder, 'index.html'), indexHtml(entries, reportArguments.profile));
     console.log(`${relative(process.cwd(), join(reportFolder, 'index.html'))} lists ${entries.length} page(s).`);
   }
+  console.log(`Report built in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s (profile ${reportArguments.profile}).`);
   if (failures.length > 0) {
     console.error(`${failures.length} notebook(s) failed: ${failures.map((failure) => basename(failure.notebookPath)).join(', ')}`);
     return 1;

@@ -77,11 +77,41 @@ export interface ClaimComparison {
   candidateLabel: string;
   /** Primary comparisons decide the verdict; others are shown for context. */
   primary: boolean;
+  /** What was compared (lower is better), e.g. "test MSE". */
+  metricName: string;
   result: PairedComparison;
 }
 
-export function compareLabels(runs: ExperimentRun[], name: string, baselineLabel: string, candidateLabel: string, primary = true): ClaimComparison {
-  return { name, baselineLabel, candidateLabel, primary, result: comparePaired(valuesBySeed(runs, baselineLabel), valuesBySeed(runs, candidateLabel)) };
+/**
+ * Pairs two labels' runs by seed. `metric` must be lower-is-better; default the final test MSE.
+ */
+export function compareLabels(
+  runs: ExperimentRun[],
+  name: string,
+  baselineLabel: string,
+  candidateLabel: string,
+  options: { primary?: boolean; metric?: (run: ExperimentRun) => number | null; metricName?: string } = {},
+): ClaimComparison {
+  return {
+    name,
+    baselineLabel,
+    candidateLabel,
+    primary: options.primary ?? true,
+    metricName: options.metricName ?? 'test MSE',
+    result: comparePaired(valuesBySeed(runs, baselineLabel, options.metric), valuesBySeed(runs, candidateLabel, options.metric)),
+  };
+}
+
+/** The mean final reconstruction loss on the training set, for choosing a learning rate without the test set. */
+export function finalTrainLoss(run: ExperimentRun): number | null {
+  const history = run.result.history;
+  return history.length ? history[history.length - 1].trainReconstructionLoss : null;
+}
+
+/** Among labels, the one with the lowest mean of a metric (diverged counts as worst). */
+export function bestLabel(runs: ExperimentRun[], labels: string[], metric: (run: ExperimentRun) => number | null = finalTrainLoss): string {
+  const means = meanByLabel(runs.filter((run) => labels.includes(run.label)), metric);
+  return labels.reduce((best, label) => ((means.get(label) ?? Infinity) < (means.get(best) ?? Infinity) ? label : best), labels[0]);
 }
 
 /**
@@ -253,4 +283,33 @@ export const SUMMARY_COLUMNS = [
 /** The conditions a verdict holds under, in words. */
 export function conditionsText(profile: Profile, training: string): string {
   return `${profile.description}; ${training}; verdict rule: 95% paired t-interval of the per-seed difference in final test MSE excludes 0`;
+}
+
+/** Writes reports/results.json (or `file`) atomically and returns its path. */
+export function writeResultsFile(results: Record<string, unknown>, file = path.join(projectRoot(), 'reports', 'results.json')): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(results, null, 1));
+  fs.renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+/**
+ * Learning-rate grids per optimizer, centred on each one's usual range (SGD needs far larger rates
+ * than Adam), so every optimizer is compared at its own best rate.
+ */
+export function optimizerLearningRates(profile: Profile): Record<OptimizerName, number[]> {
+  const full: Record<OptimizerName, number[]> = {
+    adam: [1e-4, 1e-3, 1e-2],
+    rmsprop: [1e-4, 1e-3, 1e-2],
+    adagrad: [1e-3, 1e-2, 1e-1],
+    momentum: [1e-3, 1e-2, 1e-1],
+    sgd: [1e-2, 1e-1, 1],
+  };
+  if (profile.name !== 'quick') return full;
+  return Object.fromEntries(Object.entries(full).map(([name, rates]) => [name, rates.slice(1)])) as Record<OptimizerName, number[]>;
+}
+
+/** L1 activation penalties of the sparsity sweep. */
+export function sparsityPenalties(profile: Profile): number[] {
+  return profile.name === 'quick' ? [0, 1e-3] : [0, 1e-5, 1e-4, 1e-3, 1e-2];
 }

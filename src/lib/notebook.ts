@@ -7,12 +7,13 @@
  *   const result = await book.run(lab.experiment("C1", book.profile, [...]));
  *   await book.vegaLite(lab.finalMetricSpec(result.runs));
  */
+import * as fs from 'fs';
 import { ClaimComparison, ClaimRecord } from './claims';
 import { createNotebookDisplay, escapeHtml, formatDuration, progressHtml, tableHtml, TableColumn } from './display';
 import { blasAvailable, resolveEnginePreference } from './engine/index';
 import { collectVersions } from './environment';
 import { Profile, profileFromEnvironment } from './experiment/profiles';
-import { Experiment, ExperimentResult, runExperiment } from './experiment/runner';
+import { Experiment, ExperimentResult, progressLine, runExperiment } from './experiment/runner';
 import { Figure } from './plots';
 
 /** The part of tslab's API used here. */
@@ -43,7 +44,7 @@ export function describeComparison(comparison: ClaimComparison): string {
   const result = comparison.result;
   const format = (value: number): string => (Number.isFinite(value) ? value.toPrecision(3) : String(value));
   return (
-    `${comparison.candidateLabel} vs ${comparison.baselineLabel}: test MSE ${format(result.candidate.mean)} ± ${format(result.candidate.standardDeviation)} ` +
+    `${comparison.candidateLabel} vs ${comparison.baselineLabel}: ${comparison.metricName} ${format(result.candidate.mean)} ± ${format(result.candidate.standardDeviation)} ` +
     `vs ${format(result.baseline.mean)} ± ${format(result.baseline.standardDeviation)} (mean ± sd over ${result.pairedSeeds.length} seeds); ` +
     `paired difference (baseline − candidate) ${format(result.meanDifference)} ` +
     `(${Number.isFinite(result.relativeDifference) ? (100 * result.relativeDifference).toFixed(1) : '?'}% of the baseline), ${result.reason} → ${result.verdict}`
@@ -64,8 +65,10 @@ export function createNotebook(tslab: TslabLike, options: { idPrefix: string; pr
     table: (rows, columns) => html(tableHtml(rows, columns)),
     async run(experiment) {
       const line = tslab.newDisplay();
+      const progressFile = process.env.RELU_AE_PROGRESS_FILE;
       const result = await runExperiment(experiment, {
-        onProgress: (progress) =>
+        onProgress: (progress) => {
+          if (progressFile) fs.writeFileSync(progressFile, progressLine(progress));
           line.html(
             progressHtml({
               runsDone: progress.doneRuns,
@@ -74,7 +77,8 @@ export function createNotebook(tslab: TslabLike, options: { idPrefix: string; pr
               epoch: 0,
               etaSeconds: progress.etaSeconds ?? undefined,
             }),
-          ),
+          );
+        },
       });
       line.html(
         `<p style="font:12px monospace">${escapeHtml(experiment.name)}: ${result.runs.length} runs ` +
@@ -110,4 +114,41 @@ export function createNotebook(tslab: TslabLike, options: { idPrefix: string; pr
       );
     },
   };
+}
+
+/** The claims table of the index: verdicts coloured, each claim linked to its notebook's page. */
+export function claimsTableHtml(rows: { claim: string; thread: string; verdict: string; effect: string; seeds: number; notebook: string }[]): string {
+  const body = rows
+    .map((row) => {
+      const colour = VERDICT_COLOURS[row.verdict as keyof typeof VERDICT_COLOURS] ?? '#333';
+      return `<tr><td style="text-align:left"><a href="${escapeHtml(row.notebook)}.html">${escapeHtml(row.claim)}</a></td>` +
+        `<td style="text-align:left">${escapeHtml(row.thread)}</td>` +
+        `<td style="text-align:left;color:${colour}"><b>${escapeHtml(row.verdict)}</b></td>` +
+        `<td style="text-align:left">${escapeHtml(row.effect)}</td><td style="text-align:right">${row.seeds}</td></tr>`;
+    })
+    .join('\n');
+  return `<table class="claims-table"><thead><tr><th>claim</th><th>the thread's words</th><th>verdict</th>` +
+    `<th>effect: mean paired difference [95% interval] (relative)</th><th>seeds</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** What the report script recorded about this build (reports/build.json), or {} outside a build. */
+export function readBuildInfo(file = process.env.RELU_AE_BUILD_INFO): Record<string, unknown> {
+  if (!file || !fs.existsSync(file)) return {};
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** How the report was made: profile, engine, backend, versions, data, and time per notebook. */
+export function buildInfoHtml(build: Record<string, unknown>, claims: ClaimRecord[], profile: Profile): string {
+  const firstRun = claims.flatMap((claim) => claim.runs)[0];
+  const notebooks = (build.notebooks as { name: string; seconds: number; ok: boolean }[] | undefined) ?? [];
+  const rows = notebooks.map((entry) => ({ notebook: entry.name, seconds: entry.seconds, ok: entry.ok ? 'yes' : 'FAILED' }));
+  const facts = [
+    `profile: ${profile.description}`,
+    firstRun ? `engine: ${firstRun.engine} · backend: ${firstRun.backend}` : 'no runs recorded',
+    firstRun ? `versions: ${Object.entries(firstRun.versions as Record<string, string>).map(([name, value]) => `${name} ${value}`).join(' · ')}` : '',
+    firstRun ? `data: ${JSON.stringify((firstRun.config as { data?: unknown }).data)}` : '',
+    build.startedAt ? `built: ${build.startedAt}; notebooks before this page took ${formatDuration(Number(build.wallSecondsBeforeIndex))} of wall time` : 'built outside the report script',
+  ].filter(Boolean);
+  return `<p style="font:13px monospace">${facts.map(escapeHtml).join('<br>')}</p>` +
+    (rows.length ? tableHtml(rows, [{ key: 'notebook' }, { key: 'seconds', digits: 1 }, { key: 'ok' }]) : '');
 }

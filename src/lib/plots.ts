@@ -202,7 +202,7 @@ export function deadUnitsFigure(runs: ExperimentRun[], options: { title?: string
 
 /**
  * A sweep: mean final test MSE against a numeric parameter (log x), one line per group, with the
- * 95% interval as error bars; diverged runs are drawn as crosses at the top of the chart.
+ * range over seeds as error bars; diverged runs are drawn as crosses at the top of the chart.
  */
 export function sweepSpec(
   rows: { group: string; parameter: number; seed: number; testMse: number | null }[],
@@ -214,13 +214,14 @@ export function sweepSpec(
     const [group, parameter] = [key.split('|')[0], Number(key.split('|')[1])];
     const values = finished.filter((row) => row.group === group && row.parameter === parameter).map((row) => row.testMse as number);
     if (values.length === 0) return [];
-    const [low, high] = values.length > 1 ? meanInterval(values) : [values[0], values[0]];
-    return [{ group, parameter, mean: summarize(values).mean, low: Math.max(low, 1e-6), high }];
+    // The seeds' range, not a t-interval: with few seeds a t-interval can reach below zero, which a log axis cannot show.
+    const summary = summarize(values);
+    return [{ group, parameter, mean: summary.mean, low: summary.minimum, high: summary.maximum }];
   });
   const top = Math.max(...finished.map((row) => row.testMse as number), 0.1);
   const diverged = rows.filter((row) => row.testMse === null).map((row) => ({ ...row, shownAt: top }));
   const x = { field: 'parameter', type: 'quantitative', scale: { type: 'log' }, title: options.parameterTitle, axis: { format: '~g' } };
-  const yScale = options.logarithmicY === false ? {} : { type: 'log' };
+  const yScale = options.logarithmicY === false ? { zero: false } : { type: 'log', zero: false };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: options.title,

@@ -264,3 +264,20 @@ function runInWorkers<Task extends WorkerTask>(tasks: Task[], count: number, eve
     }
   });
 }
+
+/** One line of progress for a terminal or a log: "C1 · 5/8 runs (2 cached) · ETA 12s · running: …". */
+export function progressLine(progress: ExperimentProgress): string {
+  const eta = progress.etaSeconds === null ? 'ETA ?' : `ETA ${Math.round(progress.etaSeconds)}s`;
+  const running = progress.running.length ? ` · running: ${progress.running.join(' | ')}` : '';
+  return `${progress.experiment} · ${progress.doneRuns}/${progress.totalRuns} runs (${progress.cachedRuns} cached) · ${eta}${running}`;
+}
+
+/** A progress callback that prints a line to stderr whenever the finished count changes. */
+export function terminalProgress(stream: NodeJS.WritableStream = process.stderr): (progress: ExperimentProgress) => void {
+  let lastDone = -1;
+  return (progress) => {
+    if (progress.doneRuns === lastDone) return;
+    lastDone = progress.doneRuns;
+    stream.write(`${progressLine(progress)}\n`);
+  };
+}
