@@ -283,6 +283,8 @@ async function main(argv: ReadonlyArray<string>): Promise<number> {
   const buildInfoFile = join(reportFolder, 'build.json');
   // The index notebook reads this to say how the report was made (profile, times per notebook).
   process.env.RELU_AE_BUILD_INFO = buildInfoFile;
+  // Notebooks record their claims and the index writes results.json in this same folder.
+  process.env.RELU_AE_REPORTS_DIR = reportFolder;
   const buildInfo = { profile: reportArguments.profile, startedAt: new Date().toISOString(), notebooks: [] as { name: string; seconds: number; ok: boolean }[], wallSecondsBeforeIndex: 0 };
   for (const fileName of notebooks) {
     const notebookPath = join(notebookFolder, fileName);

@@ -169,9 +169,14 @@ export function runRecords(result: ExperimentResult): RunRecord[] {
   }));
 }
 
-/** Where notebooks record their claims: RELU_AE_RESULTS_DIR or reports/claims. */
+/** The report folder: RELU_AE_REPORTS_DIR (set by the report script) or reports/ in the project. */
+export function reportsDirectory(): string {
+  return process.env.RELU_AE_REPORTS_DIR || path.join(projectRoot(), 'reports');
+}
+
+/** Where notebooks record their claims: RELU_AE_RESULTS_DIR or the report folder's claims/. */
 export function claimsDirectory(): string {
-  return process.env.RELU_AE_RESULTS_DIR || path.join(projectRoot(), 'reports', 'claims');
+  return process.env.RELU_AE_RESULTS_DIR || path.join(reportsDirectory(), 'claims');
 }
 
 /** Builds and writes a claim's record; returns it. */
@@ -286,7 +291,7 @@ export function conditionsText(profile: Profile, training: string): string {
 }
 
 /** Writes reports/results.json (or `file`) atomically and returns its path. */
-export function writeResultsFile(results: Record<string, unknown>, file = path.join(projectRoot(), 'reports', 'results.json')): string {
+export function writeResultsFile(results: Record<string, unknown>, file = path.join(reportsDirectory(), 'results.json')): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(`${file}.tmp`, JSON.stringify(results, null, 1));
   fs.renameSync(`${file}.tmp`, file);

@@ -75,10 +75,11 @@ export function applyActivationTensor(input: tf.Tensor, activation: Activation):
     case 'leakyRelu':
       return tf.leakyRelu(input, activation.slope);
     case 'elu':
-      // tf.elu has alpha fixed at 1; other values are built from primitives.
+      // tf.elu has alpha fixed at 1. α·elu(x) + (1−α)·relu(x) equals ELU with slope α for x < 0 and
+      // is x for x > 0, built only from ops tfjs can differentiate (tf.where over tf.greater is not).
       return activation.alpha === 1 || activation.alpha === undefined
         ? tf.elu(input)
-        : tf.where(tf.greater(input, 0), input, tf.mul(activation.alpha, tf.expm1(input)));
+        : tf.add(tf.mul(activation.alpha, tf.elu(input)), tf.mul(1 - activation.alpha, tf.relu(input)));
     case 'sigmoid':
       return tf.sigmoid(input);
     case 'tanh':

@@ -40,9 +40,10 @@ export function createTfjsEngine(options: EngineOptions): TrainingEngine {
   const { network, training } = options;
   const layers = network.layers;
   const kernels = layers.map((layer, index) =>
-    tf.variable(tf.tensor2d(options.initialParameters.weights[index], [layer.inputSize, layer.outputSize]), true, `kernel_${index}`),
+    tf.variable(tf.tensor2d(options.initialParameters.weights[index], [layer.inputSize, layer.outputSize]), true),
   );
-  const biases = layers.map((_, index) => tf.variable(tf.tensor1d(options.initialParameters.biases[index]), true, `bias_${index}`));
+  // Unnamed variables get process-unique names, so several engines can be alive at once.
+  const biases = layers.map((_, index) => tf.variable(tf.tensor1d(options.initialParameters.biases[index]), true));
   const variables = [...kernels, ...biases];
   const optimizer = createTfOptimizer(training.optimizer);
 

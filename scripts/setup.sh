@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian/Ubuntu machine lacks, then the npm dependencies (which build the
+# library and the native BLAS binding). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Jupyter's executor and exporter (the report), Chromium (the browser checks), OpenBLAS headers and a
+# compiler (the optional native fast path, nblas, builds against them).
+PACKAGES="jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel chromium libopenblas-dev g++ make python3"
+missing=""
+for package in $PACKAGES; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+done
+if [ -n "$missing" ]; then
+  echo "Installing Debian packages:$missing"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "Node.js 20 or newer is needed (https://nodejs.org or your distribution's nodejs package)." >&2
+  exit 1
+fi
+
+# npm ci installs exactly the lockfile; its prepare step compiles the library into dist/.
+# @tensorflow/tfjs-node is optional: where its download of libtensorflow fails, npm skips it.
+npm ci --no-audit --no-fund
+npm run kernel:install >/dev/null
+node -e "const b=require('./dist/lib/engine/index').blasAvailable(); console.log(b.available ? 'Native BLAS training path: available' : 'Native BLAS training path unavailable (' + b.reason + '); training falls back to tfjs')"
