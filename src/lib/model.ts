@@ -114,10 +114,11 @@ export function buildTfModel(network: NetworkSpec, parameters: Parameters): tf.S
     } else if (!simple && layer.activation.name === 'elu') {
       model.add(tf.layers.elu({ alpha: layer.activation.alpha }));
     }
-    model.getLayer(`dense_${index}`).setWeights([
+    // setWeights copies the values into the layer's variables; tidy frees the temporary tensors.
+    tf.tidy(() => model.getLayer(`dense_${index}`).setWeights([
       tf.tensor2d(parameters.weights[index], [layer.inputSize, layer.outputSize]),
       tf.tensor1d(parameters.biases[index]),
-    ]);
+    ]));
   });
   return model;
 }

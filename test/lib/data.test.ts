@@ -1,0 +1,243 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { gzipSync } from 'zlib';
+import { Dataset, IMAGE_SIZE, loadData, loadEmbeddedDigits } from '../../src/lib/data';
+
+const TEMPORARY_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-ae-data-test-'));
+
+after(() => {
+  fs.rmSync(TEMPORARY_ROOT, { recursive: true, force: true });
+});
+
+const IDX_NAMES = {
+  trainImages: 'train-images-idx3-ubyte',
+  trainLabels: 'train-labels-idx1-ubyte',
+  testImages: 't10k-images-idx3-ubyte',
+  testLabels: 't10k-labels-idx1-ubyte',
+};
+
+/** An IDX image file: magic 0x803, count, rows, columns, then the pixel bytes. */
+function idxImages(pixels: Uint8Array, count: number, rows = 28, columns = 28, magic = 0x803): Buffer {
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(magic, 0);
+  header.writeUInt32BE(count, 4);
+  header.writeUInt32BE(rows, 8);
+  header.writeUInt32BE(columns, 12);
+  return Buffer.concat([header, Buffer.from(pixels)]);
+}
+
+/** An IDX label file: magic 0x801, count, then the label bytes. */
+function idxLabels(labels: number[], count = labels.length, magic = 0x801): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(magic, 0);
+  header.writeUInt32BE(count, 4);
+  return Buffer.concat([header, Buffer.from(labels)]);
+}
+
+/** Deterministic pixel bytes: image i, pixel p holds (7i + 3p) mod 256. */
+function pixelBytes(count: number, offset: number): Uint8Array {
+  const bytes = new Uint8Array(count * IMAGE_SIZE);
+  for (let image = 0; image < count; image++) {
+    for (let pixel = 0; pixel < IMAGE_SIZE; pixel++) bytes[image * IMAGE_SIZE + pixel] = (7 * (image + offset) + 3 * pixel) % 256;
+  }
+  return bytes;
+}
+
+const TRAIN_COUNT = 5;
+const TEST_COUNT = 3;
+const TRAIN_PIXELS = pixelBytes(TRAIN_COUNT, 0);
+const TEST_PIXELS = pixelBytes(TEST_COUNT, 100);
+const TRAIN_LABELS = [3, 1, 4, 1, 5];
+const TEST_LABELS = [9, 2, 6];
+
+/** Writes a valid set of four IDX files, then applies `overrides` (name → contents, null deletes). */
+function writeIdxDirectory(name: string, options: { gzip?: boolean; overrides?: Record<string, Buffer | null> } = {}): string {
+  const directory = path.join(TEMPORARY_ROOT, name);
+  fs.mkdirSync(directory, { recursive: true });
+  const files: Record<string, Buffer | null> = {
+    [IDX_NAMES.trainImages]: idxImages(TRAIN_PIXELS, TRAIN_COUNT),
+    [IDX_NAMES.trainLabels]: idxLabels(TRAIN_LABELS),
+    [IDX_NAMES.testImages]: idxImages(TEST_PIXELS, TEST_COUNT),
+    [IDX_NAMES.testLabels]: idxLabels(TEST_LABELS),
+    ...options.overrides,
+  };
+  for (const [fileName, contents] of Object.entries(files)) {
+    if (contents === null) continue;
+    if (options.gzip) fs.writeFileSync(path.join(directory, `${fileName}.gz`), gzipSync(contents));
+    else fs.writeFileSync(path.join(directory, fileName), contents);
+  }
+  return directory;
+}
+
+function rowKey(dataset: Dataset, row: number): string {
+  return Buffer.from(dataset.images.buffer, dataset.images.byteOffset + row * IMAGE_SIZE * 4, IMAGE_SIZE * 4).toString('base64');
+}
+
+test('the embedded digits are 10,000 images of 784 values in [0, 1] with all ten labels', () => {
+  const digits = loadEmbeddedDigits();
+  assert.equal(digits.count, 10000);
+  assert.equal(digits.featureSize, IMAGE_SIZE);
+  assert.equal(digits.images.length, 10000 * IMAGE_SIZE);
+  assert.equal(digits.labels.length, 10000);
+  let minimum = Infinity;
+  let maximum = -Infinity;
+  for (const value of digits.images) {
+    if (value < minimum) minimum = value;
+    if (value > maximum) maximum = value;
+  }
+  assert.ok(minimum >= 0 && maximum <= 1, `values span [${minimum}, ${maximum}]`);
+  assert.ok(maximum > 0.5, 'the digits are not all blank');
+  const classCounts = new Array(10).fill(0);
+  for (const label of digits.labels) {
+    assert.ok(label <= 9, `label ${label}`);
+    classCounts[label]++;
+  }
+  for (const [digit, count] of classCounts.entries()) assert.ok(count > 0, `digit ${digit} is missing`);
+});
+
+test('an embedded split is deterministic in its seed and its train and test rows do not overlap', () => {
+  const first = loadData({ trainSize: 800, testSize: 200, splitSeed: 5 });
+  const second = loadData({ trainSize: 800, testSize: 200, splitSeed: 5 });
+  const other = loadData({ trainSize: 800, testSize: 200, splitSeed: 6 });
+  assert.equal(first.train.count, 800);
+  assert.equal(first.test.count, 200);
+  assert.equal(first.train.images.length, 800 * IMAGE_SIZE);
+  assert.equal(first.description.source, 'embedded');
+  assert.match(first.description.fingerprint, /^[0-9a-f]{16}$/);
+  assert.equal(first.description.fingerprint, second.description.fingerprint);
+  assert.deepEqual(first.train.labels, second.train.labels);
+  assert.notEqual(first.description.fingerprint, other.description.fingerprint);
+
+  // The embedded set may hold duplicate images, so overlap is measured against the full set's own duplicates.
+  const all = loadEmbeddedDigits();
+  const multiplicity = new Map<string, number>();
+  for (let row = 0; row < all.count; row++) multiplicity.set(rowKey(all, row), (multiplicity.get(rowKey(all, row)) ?? 0) + 1);
+  const trainRows = new Set(Array.from({ length: first.train.count }, (_, row) => rowKey(first.train, row)));
+  let shared = 0;
+  for (let row = 0; row < first.test.count; row++) {
+    const key = rowKey(first.test, row);
+    if (trainRows.has(key) && (multiplicity.get(key) ?? 0) < 2) shared++;
+  }
+  assert.equal(shared, 0);
+});
+
+test('the embedded split refuses more examples than there are digits, naming the sizes', () => {
+  assert.throws(
+    () => loadData({ trainSize: 9000, testSize: 1001 }),
+    (error: Error) => error.name === 'DataFileError' && /trainSize 9000 \+ testSize 1001 exceeds the 10000 embedded digits/.test(error.message),
+  );
+});
+
+for (const gzip of [false, true]) {
+  test(`IDX files (${gzip ? 'gzipped' : 'plain'}) are read in order with values divided by 255`, () => {
+    const directory = writeIdxDirectory(gzip ? 'valid-gzip' : 'valid-plain', { gzip });
+    const split = loadData({ source: 'idx', dataDirectory: directory, trainSize: 4, testSize: 2 });
+    assert.equal(split.train.count, 4);
+    assert.equal(split.test.count, 2);
+    assert.equal(split.description.source, 'idx');
+    assert.deepEqual([...split.train.labels], TRAIN_LABELS.slice(0, 4));
+    assert.deepEqual([...split.test.labels], TEST_LABELS.slice(0, 2));
+    for (let index = 0; index < split.train.images.length; index++) {
+      assert.equal(split.train.images[index], Math.fround(TRAIN_PIXELS[index] / 255));
+    }
+    for (let index = 0; index < split.test.images.length; index++) {
+      assert.equal(split.test.images[index], Math.fround(TEST_PIXELS[index] / 255));
+    }
+  });
+}
+
+test('plain and gzipped IDX files give the same fingerprint', () => {
+  const plain = loadData({ source: 'idx', dataDirectory: writeIdxDirectory('fingerprint-plain'), trainSize: 5, testSize: 3 });
+  const gzipped = loadData({ source: 'idx', dataDirectory: writeIdxDirectory('fingerprint-gzip', { gzip: true }), trainSize: 5, testSize: 3 });
+  assert.equal(plain.description.fingerprint, gzipped.description.fingerprint);
+});
+
+/** Each bad directory: which file is to blame and a pattern of the problem. */
+const BAD_INPUTS: { name: string; overrides: Record<string, Buffer | null>; file: string; problem: RegExp }[] = [
+  {
+    name: 'wrong image magic',
+    overrides: { [IDX_NAMES.trainImages]: idxImages(TRAIN_PIXELS, TRAIN_COUNT, 28, 28, 0x801) },
+    file: IDX_NAMES.trainImages,
+    problem: /wrong magic number 0x00000801/,
+  },
+  {
+    name: 'wrong label magic',
+    overrides: { [IDX_NAMES.testLabels]: idxLabels(TEST_LABELS, TEST_LABELS.length, 0x803) },
+    file: IDX_NAMES.testLabels,
+    problem: /wrong magic number 0x00000803/,
+  },
+  {
+    name: 'wrong dimensions',
+    overrides: { [IDX_NAMES.trainImages]: idxImages(pixelBytes(TRAIN_COUNT, 0).subarray(0, TRAIN_COUNT * 27 * 28), TRAIN_COUNT, 27, 28) },
+    file: IDX_NAMES.trainImages,
+    problem: /wrong dimensions 27×28/,
+  },
+  {
+    name: 'truncated image file',
+    overrides: { [IDX_NAMES.testImages]: idxImages(TEST_PIXELS.subarray(0, TEST_PIXELS.length - 10), TEST_COUNT) },
+    file: IDX_NAMES.testImages,
+    problem: /truncated: header says 3 images/,
+  },
+  {
+    name: 'image file shorter than its header',
+    overrides: { [IDX_NAMES.testImages]: Buffer.from([0, 0, 8, 3]) },
+    file: IDX_NAMES.testImages,
+    problem: /truncated: 4 bytes/,
+  },
+  {
+    name: 'truncated label file',
+    overrides: { [IDX_NAMES.trainLabels]: idxLabels(TRAIN_LABELS.slice(0, 3), TRAIN_COUNT) },
+    file: IDX_NAMES.trainLabels,
+    problem: /truncated: header says 5 labels but the file has 3/,
+  },
+  {
+    name: 'label above 9',
+    overrides: { [IDX_NAMES.trainLabels]: idxLabels([3, 1, 12, 1, 5]) },
+    file: IDX_NAMES.trainLabels,
+    problem: /label 12 at index 2 is not a digit 0-9/,
+  },
+  {
+    name: 'count mismatch between images and labels',
+    overrides: { [IDX_NAMES.testLabels]: idxLabels([9, 2]) },
+    file: IDX_NAMES.testLabels,
+    problem: /count mismatch: 2 labels for 3 images/,
+  },
+  {
+    name: 'missing file',
+    overrides: { [IDX_NAMES.testImages]: null },
+    file: IDX_NAMES.testImages,
+    problem: /missing/,
+  },
+];
+
+for (const gzip of [false, true]) {
+  for (const bad of BAD_INPUTS) {
+    test(`IDX (${gzip ? 'gzipped' : 'plain'}): ${bad.name} gives an error naming the file and the problem`, () => {
+      const directory = writeIdxDirectory(`bad-${gzip ? 'gzip' : 'plain'}-${bad.name.replace(/\W+/g, '-')}`, { gzip, overrides: bad.overrides });
+      assert.throws(
+        () => loadData({ source: 'idx', dataDirectory: directory, trainSize: 2, testSize: 2 }),
+        (error: Error) => {
+          assert.equal(error.name, 'DataFileError');
+          assert.ok(error.message.includes(bad.file), `message does not name ${bad.file}: ${error.message}`);
+          assert.match(error.message, bad.problem);
+          return true;
+        },
+      );
+    });
+  }
+}
+
+test('IDX: asking for more examples than the files hold is refused with both counts', () => {
+  const directory = writeIdxDirectory('too-many');
+  assert.throws(
+    () => loadData({ source: 'idx', dataDirectory: directory, trainSize: 6, testSize: 1 }),
+    /asked for 6\/1 examples but the files hold 5\/3/,
+  );
+});
+
+test('an unknown data source is refused by name', () => {
+  assert.throws(() => loadData({ source: 'floppy' as 'idx' }), /data source: unknown value "floppy"/);
+});
