@@ -1,0 +1,139 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { cacheFile, canonicalJson, codeVersion, readCacheEntry, RunIdentity, runKey, writeCacheEntry } from '../../../src/lib/experiment/cache';
+
+const TEMPORARY_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-ae-cache-test-'));
+
+after(() => {
+  fs.rmSync(TEMPORARY_ROOT, { recursive: true, force: true });
+});
+
+const IDENTITY: RunIdentity = {
+  config: { kind: 'autoencoder', autoencoder: { layerSizes: [784, 16, 2, 16, 784] }, training: { epochs: 1, optimizer: { name: 'adam', learningRate: 0.001 } } },
+  seed: 1,
+  dataFingerprint: '0123456789abcdef',
+  codeVersion: 'fedcba9876543210',
+  engine: 'blas/openblas',
+};
+
+const RESULT = { testMse: 0.05, history: [{ epoch: 1, testMse: 0.05 }], diverged: null };
+
+function freshDirectory(name: string): string {
+  return fs.mkdtempSync(path.join(TEMPORARY_ROOT, `${name}-`));
+}
+
+test('canonical JSON does not depend on key order, keeps array order and drops undefined fields', () => {
+  assert.equal(canonicalJson({ b: 1, a: { d: [3, 1], c: 'x' } }), canonicalJson({ a: { c: 'x', d: [3, 1] }, b: 1 }));
+  assert.equal(canonicalJson({ b: 1, a: 2 }), '{"a":2,"b":1}');
+  assert.notEqual(canonicalJson({ list: [1, 3] }), canonicalJson({ list: [3, 1] }));
+  assert.equal(canonicalJson({ a: 1, skipped: undefined }), canonicalJson({ a: 1 }));
+  assert.equal(canonicalJson([null, 'text', true]), '[null,"text",true]');
+  assert.deepEqual(JSON.parse(canonicalJson(IDENTITY)), JSON.parse(JSON.stringify(IDENTITY)));
+});
+
+test('the run key is 24 hex digits, stable under key order, and changes with seed, config, data, code or engine', () => {
+  const key = runKey(IDENTITY);
+  assert.match(key, /^[0-9a-f]{24}$/);
+  const reordered: RunIdentity = {
+    engine: IDENTITY.engine,
+    codeVersion: IDENTITY.codeVersion,
+    dataFingerprint: IDENTITY.dataFingerprint,
+    seed: IDENTITY.seed,
+    config: { training: { optimizer: { learningRate: 0.001, name: 'adam' }, epochs: 1 }, autoencoder: { layerSizes: [784, 16, 2, 16, 784] }, kind: 'autoencoder' },
+  };
+  assert.equal(runKey(reordered), key);
+  const variants: RunIdentity[] = [
+    { ...IDENTITY, seed: 2 },
+    { ...IDENTITY, config: { ...(IDENTITY.config as object), training: { epochs: 2, optimizer: { name: 'adam', learningRate: 0.001 } } } },
+    { ...IDENTITY, dataFingerprint: '0123456789abcdee' },
+    { ...IDENTITY, codeVersion: 'another' },
+    { ...IDENTITY, engine: 'tfjs/wasm' },
+  ];
+  const keys = new Set([key, ...variants.map(runKey)]);
+  assert.equal(keys.size, variants.length + 1);
+});
+
+test('the code version is 16 hex digits and stable within a process', () => {
+  assert.match(codeVersion(), /^[0-9a-f]{16}$/);
+  assert.equal(codeVersion(), codeVersion());
+});
+
+test('an entry written is read back whole, and an absent one is a miss', () => {
+  const directory = freshDirectory('round-trip');
+  const file = writeCacheEntry(directory, IDENTITY, RESULT);
+  const key = runKey(IDENTITY);
+  assert.equal(file, cacheFile(directory, key));
+  assert.equal(path.basename(file), `${key}.json`);
+  assert.deepEqual(fs.readdirSync(directory), [`${key}.json`], 'no temporary file is left behind');
+  const read = readCacheEntry<typeof RESULT>(directory, key);
+  assert.equal(read.status, 'hit');
+  if (read.status !== 'hit') return;
+  assert.equal(read.entry.key, key);
+  assert.deepEqual(read.entry.identity, IDENTITY);
+  assert.deepEqual(read.entry.result, RESULT);
+  assert.ok(!Number.isNaN(Date.parse(read.entry.writtenAt)));
+  assert.deepEqual(readCacheEntry(directory, runKey({ ...IDENTITY, seed: 99 })), { status: 'miss' });
+});
+
+/** Writes a good entry, lets `damage` change its file, and returns what reading it says. */
+function readAfterDamage(name: string, damage: (file: string, key: string) => string | void) {
+  const directory = freshDirectory(name);
+  const file = writeCacheEntry(directory, IDENTITY, RESULT);
+  const key = runKey(IDENTITY);
+  const readKey = damage(file, key) ?? key;
+  return { read: readCacheEntry(directory, readKey), directory, readKey };
+}
+
+test('a truncated file reads as corrupt: it does not parse', () => {
+  const { read, directory, readKey } = readAfterDamage('truncated', (file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
+  });
+  assert.equal(read.status, 'corrupt');
+  if (read.status !== 'corrupt') return;
+  assert.equal(read.file, cacheFile(directory, readKey));
+  assert.match(read.problem, /does not parse as JSON/);
+});
+
+test('a valid entry stored under another key reads as corrupt: its key does not match the name', () => {
+  const otherKey = runKey({ ...IDENTITY, seed: 2 });
+  const { read } = readAfterDamage('renamed', (file, key) => {
+    fs.renameSync(file, file.replace(key, otherKey));
+    return otherKey;
+  });
+  assert.equal(read.status, 'corrupt');
+  if (read.status !== 'corrupt') return;
+  assert.match(read.problem, /"key" field ".*" does not match the file name/);
+});
+
+test('a tampered identity reads as corrupt: it does not hash to the name', () => {
+  const { read } = readAfterDamage('tampered', (file) => {
+    const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
+    entry.identity.seed = 5;
+    fs.writeFileSync(file, JSON.stringify(entry));
+  });
+  assert.equal(read.status, 'corrupt');
+  if (read.status !== 'corrupt') return;
+  assert.match(read.problem, /"identity" field does not hash to the file name/);
+});
+
+test('an entry without a result object reads as corrupt', () => {
+  const { read } = readAfterDamage('no-result', (file) => {
+    const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
+    entry.result = 0.05;
+    fs.writeFileSync(file, JSON.stringify(entry));
+  });
+  assert.equal(read.status, 'corrupt');
+  if (read.status !== 'corrupt') return;
+  assert.match(read.problem, /no "result" object/);
+});
+
+test('a JSON value that is not an object reads as corrupt', () => {
+  const { read } = readAfterDamage('not-object', (file) => {
+    fs.writeFileSync(file, 'null');
+  });
+  assert.equal(read.status, 'corrupt');
+});
