@@ -16,6 +16,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { findProjectRoot } from '../src/lib/environment';
 import type { TrainingEngine } from '../src/lib/engine/types';
 
 const MEASUREMENT_KINDS = ['project', 'blasEngine', 'tfjsEngine', 'modelFit'] as const;
@@ -52,13 +53,8 @@ interface Measurement {
   note?: string;
 }
 
-/** The project root: the nearest folder above this file whose package.json is relu-ae-lab's. */
 function projectRoot(): string {
-  for (let folder = __dirname; folder !== path.dirname(folder); folder = path.dirname(folder)) {
-    const file = path.join(folder, 'package.json');
-    if (fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).name === 'relu-ae-lab') return folder;
-  }
-  throw new Error(`no relu-ae-lab package.json above ${__dirname}`);
+  return findProjectRoot(__dirname);
 }
 
 function packageVersion(name: string): string {

@@ -6,8 +6,9 @@
  * it reinstalls the kernelspec; `npm run kernel:install` does the same without compiling.
  */
 import { execFileSync } from 'node:child_process';
+import { findProjectRoot } from '../src/lib/environment';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 /** The Python that Jupyter runs on here: Debian's, which has nbconvert and nbclient. */
 export const DEFAULT_JUPYTER_PYTHON = '/usr/bin/python3';
@@ -15,16 +16,7 @@ export const DEFAULT_JUPYTER_PYTHON = '/usr/bin/python3';
 /** Folder (relative to the project root) that holds the kernelspec, as a Jupyter prefix. */
 export const LOCAL_JUPYTER_PREFIX = '.jupyter-local';
 
-/** The nearest folder at or above `start` that has a package.json: the project root. */
-export function findProjectRoot(start: string = __dirname): string {
-  let folder = resolve(start);
-  while (!existsSync(join(folder, 'package.json'))) {
-    const parent = dirname(folder);
-    if (parent === folder) throw new Error(`No package.json at or above ${start}`);
-    folder = parent;
-  }
-  return folder;
-}
+export { findProjectRoot } from '../src/lib/environment';
 
 /** The Python to run Jupyter with: RELU_AE_PYTHON if set, else Debian's, else whatever is on PATH. */
 export function jupyterPython(environment: NodeJS.ProcessEnv = process.env): string {

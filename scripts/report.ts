@@ -167,6 +167,8 @@ export interface ExportOptions {
   notebookPath: string;
   outputPath: string;
   profile: Profile;
+  /** Leave code cells out of the page (the index: readers want the table, not the calls). */
+  hideInput?: boolean;
 }
 
 /** Executes one notebook on the tslab kernel (cwd = its folder) and writes its HTML page. */
@@ -196,6 +198,7 @@ export async function exportNotebook(options: ExportOptions): Promise<NotebookEx
       '--to', 'html',
       `--TemplateExporter.extra_template_basedirs=${templateRoot}`,
       '--template', 'report',
+      ...(options.hideInput ? ['--no-input'] : []),
       '--output-dir', outputFolder,
       '--output', basename(outputPath, '.html'),
       notebookPath,
@@ -306,6 +309,7 @@ async function main(argv: ReadonlyArray<string>): Promise<number> {
       notebookPath,
       outputPath: join(reportFolder, reportFileName(fileName)),
       profile: reportArguments.profile,
+      hideInput: fileName === INDEX_NOTEBOOK,
     });
     if (result.failure || result.problem) {
       failures.push(result);

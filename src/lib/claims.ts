@@ -39,7 +39,7 @@ export function autoencoderConfiguration(
   label: string,
   profile: Profile,
   activations: { hidden: ActivationInput; bottleneck: ActivationInput; output: ActivationInput },
-  extra: { learningRate?: number; optimizer?: OptimizerName; l1ActivationPenalty?: number; layerSizes?: number[] } = {},
+  extra: { learningRate?: number; optimizer?: OptimizerName; l1ActivationPenalty?: number; layerSizes?: number[]; epochs?: number } = {},
 ): ExperimentConfiguration {
   const settings = base(profile);
   return {
@@ -53,6 +53,7 @@ export function autoencoderConfiguration(
       },
       training: {
         ...settings.training,
+        ...(extra.epochs ? { epochs: extra.epochs } : {}),
         optimizer: { name: extra.optimizer ?? 'adam', learningRate: extra.learningRate ?? 1e-3 },
         l1ActivationPenalty: extra.l1ActivationPenalty ?? 0,
       },
@@ -303,15 +304,26 @@ export function writeResultsFile(results: Record<string, unknown>, file = path.j
  * than Adam), so every optimizer is compared at its own best rate.
  */
 export function optimizerLearningRates(profile: Profile): Record<OptimizerName, number[]> {
+  // Four rates a factor 10 apart each; the top of every grid is meant to be too large, so that a
+  // best rate at the top edge would show the grid, not the optimizer, was the limit.
   const full: Record<OptimizerName, number[]> = {
-    adam: [1e-4, 1e-3, 1e-2],
-    rmsprop: [1e-4, 1e-3, 1e-2],
-    adagrad: [1e-3, 1e-2, 1e-1],
-    momentum: [1e-3, 1e-2, 1e-1],
-    sgd: [1e-2, 1e-1, 1],
+    adam: [1e-4, 1e-3, 1e-2, 1e-1],
+    rmsprop: [1e-4, 1e-3, 1e-2, 1e-1],
+    adagrad: [1e-3, 1e-2, 1e-1, 1],
+    momentum: [1e-3, 1e-2, 1e-1, 1],
+    sgd: [1e-2, 1e-1, 1, 10],
   };
   if (profile.name !== 'quick') return full;
-  return Object.fromEntries(Object.entries(full).map(([name, rates]) => [name, rates.slice(1)])) as Record<OptimizerName, number[]>;
+  return Object.fromEntries(Object.entries(full).map(([name, rates]) => [name, rates.slice(1, 3)])) as Record<OptimizerName, number[]>;
+}
+
+/**
+ * For a sweep over a grid: the label chosen as best (by final training loss) and whether it lies on
+ * the grid's edge, where a better rate may lie outside the grid.
+ */
+export function bestOnGrid(runs: ExperimentRun[], labels: string[]): { best: string; atEdge: boolean } {
+  const best = bestLabel(runs, labels);
+  return { best, atEdge: labels.length > 1 && (best === labels[0] || best === labels[labels.length - 1]) };
 }
 
 /** L1 activation penalties of the sparsity sweep. */

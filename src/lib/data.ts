@@ -106,16 +106,26 @@ function readMaybeGzip(file: string): Buffer {
   return raw;
 }
 
+/**
+ * Checks an IDX header (big-endian magic, then one 32-bit size per dimension) and returns the
+ * sizes. `kind` names the file type in messages.
+ */
+function readIdxHeader(buffer: Buffer, file: string, magic: number, dimensions: number, kind: string): number[] {
+  const headerBytes = 4 + 4 * dimensions;
+  if (buffer.length < headerBytes) {
+    throw new DataFileError(file, `truncated: ${buffer.length} bytes is shorter than the ${headerBytes}-byte IDX ${kind} header`);
+  }
+  const found = buffer.readUInt32BE(0);
+  if (found !== magic) {
+    const hex = (value: number): string => `0x${value.toString(16).padStart(8, '0')}`;
+    throw new DataFileError(file, `wrong magic number ${hex(found)}; an IDX ${kind} file starts with ${hex(magic)}`);
+  }
+  return Array.from({ length: dimensions }, (_, index) => buffer.readUInt32BE(4 + 4 * index));
+}
+
 /** Parses an IDX image file (magic 0x00000803): count × rows × cols unsigned bytes. */
 export function parseIdxImages(buffer: Buffer, file: string): Dataset {
-  if (buffer.length < 16) throw new DataFileError(file, `truncated: ${buffer.length} bytes is shorter than the 16-byte IDX image header`);
-  const magic = buffer.readUInt32BE(0);
-  if (magic !== 0x803) {
-    throw new DataFileError(file, `wrong magic number 0x${magic.toString(16).padStart(8, '0')}; an IDX image file starts with 0x00000803`);
-  }
-  const count = buffer.readUInt32BE(4);
-  const rows = buffer.readUInt32BE(8);
-  const columns = buffer.readUInt32BE(12);
+  const [count, rows, columns] = readIdxHeader(buffer, file, 0x803, 3, 'image');
   if (rows !== 28 || columns !== 28) throw new DataFileError(file, `wrong dimensions ${rows}×${columns}; MNIST images are 28×28`);
   const expected = 16 + count * rows * columns;
   if (buffer.length < expected) {
@@ -128,12 +138,7 @@ export function parseIdxImages(buffer: Buffer, file: string): Dataset {
 
 /** Parses an IDX label file (magic 0x00000801): count unsigned bytes in 0..9. */
 export function parseIdxLabels(buffer: Buffer, file: string): Uint8Array {
-  if (buffer.length < 8) throw new DataFileError(file, `truncated: ${buffer.length} bytes is shorter than the 8-byte IDX label header`);
-  const magic = buffer.readUInt32BE(0);
-  if (magic !== 0x801) {
-    throw new DataFileError(file, `wrong magic number 0x${magic.toString(16).padStart(8, '0')}; an IDX label file starts with 0x00000801`);
-  }
-  const count = buffer.readUInt32BE(4);
+  const [count] = readIdxHeader(buffer, file, 0x801, 1, 'label');
   if (buffer.length < 8 + count) {
     throw new DataFileError(file, `truncated: header says ${count} labels but the file has ${buffer.length - 8}`);
   }

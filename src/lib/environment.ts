@@ -19,10 +19,22 @@ function packageVersion(name: string): string {
   }
 }
 
+/**
+ * The project root: the nearest folder at or above `start` whose package.json is relu-ae-lab's. The
+ * library runs compiled from dist/lib (the build) or build/src/lib (the tests), so a fixed number
+ * of '..' would be wrong in one of them.
+ */
+export function findProjectRoot(start: string = __dirname): string {
+  for (let folder = path.resolve(start); ; folder = path.dirname(folder)) {
+    const file = path.join(folder, 'package.json');
+    if (fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).name === 'relu-ae-lab') return folder;
+    if (folder === path.dirname(folder)) throw new Error(`no relu-ae-lab package.json at or above ${start}`);
+  }
+}
+
 export function collectVersions(): Versions {
   return {
-    // Compiled into dist/lib (the build) or build/src/lib (the tests): the package file is two or three folders up.
-    relu_ae_lab: require(fs.existsSync(path.join(__dirname, '..', '..', 'package.json')) ? '../../package.json' : '../../../package.json').version as string,
+    relu_ae_lab: JSON.parse(fs.readFileSync(path.join(findProjectRoot(), 'package.json'), 'utf8')).version as string,
     node: process.version,
     tfjs: packageVersion('@tensorflow/tfjs-core'),
     platform: `${os.platform()}-${os.arch()}`,

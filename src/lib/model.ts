@@ -92,9 +92,36 @@ export function applyActivationTensor(input: tf.Tensor, activation: Activation):
 }
 
 /**
+ * An activation from a spec as a tfjs layer, for the activations Keras has no string for (leaky
+ * ReLU with any slope, ELU with alpha ≠ 1). Registered, so models holding it can be saved and loaded.
+ */
+export class SpecActivationLayer extends tf.layers.Layer {
+  static readonly className = 'ReluAeLabActivation';
+  readonly activation: Activation;
+
+  constructor(config: { activation: Activation; name?: string }) {
+    super({ name: config.name });
+    this.activation = config.activation;
+  }
+
+  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return applyActivationTensor(Array.isArray(inputs) ? inputs[0] : inputs, this.activation);
+  }
+
+  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    return inputShape;
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), activation: { ...this.activation } };
+  }
+}
+tf.serialization.registerClass(SpecActivationLayer);
+
+/**
  * Builds a tf.Sequential autoencoder holding the given parameters, for users who want to use
  * tfjs's own predict/save. Activations Keras lacks as strings (leaky ReLU with a slope, ELU with
- * alpha ≠ 1) are added as separate layers.
+ * alpha ≠ 1) are added as SpecActivationLayer layers after a linear dense layer.
  */
 export function buildTfModel(network: NetworkSpec, parameters: Parameters): tf.Sequential {
   const model = tf.sequential();
@@ -109,11 +136,7 @@ export function buildTfModel(network: NetworkSpec, parameters: Parameters): tf.S
         name: `dense_${index}`,
       }),
     );
-    if (!simple && layer.activation.name === 'leakyRelu') {
-      model.add(tf.layers.leakyReLU({ alpha: layer.activation.slope }));
-    } else if (!simple && layer.activation.name === 'elu') {
-      model.add(tf.layers.elu({ alpha: layer.activation.alpha }));
-    }
+    if (!simple) model.add(new SpecActivationLayer({ activation: layer.activation, name: `activation_${index}` }));
     // setWeights copies the values into the layer's variables; tidy frees the temporary tensors.
     tf.tidy(() => model.getLayer(`dense_${index}`).setWeights([
       tf.tensor2d(parameters.weights[index], [layer.inputSize, layer.outputSize]),

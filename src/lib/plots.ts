@@ -221,7 +221,7 @@ export function sweepSpec(
   const top = Math.max(...finished.map((row) => row.testMse as number), 0.1);
   const diverged = rows.filter((row) => row.testMse === null).map((row) => ({ ...row, shownAt: top }));
   const x = { field: 'parameter', type: 'quantitative', scale: { type: 'log' }, title: options.parameterTitle, axis: { format: '~g' } };
-  const yScale = options.logarithmicY === false ? { zero: false } : { type: 'log', zero: false };
+  const yScale = options.logarithmicY === false ? { zero: false } : { type: 'log' };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: options.title,

@@ -35,7 +35,8 @@ export interface EpochRecord {
 export interface Divergence {
   epoch: number;
   step: number;
-  loss: number | null;
+  /** The non-finite loss as text ('NaN', 'Infinity', '-Infinity'), which JSON keeps; null when the test MSE was. */
+  loss: string | null;
 }
 
 export interface TrainNetworkOptions {
@@ -153,7 +154,7 @@ export function trainNetwork(options: TrainNetworkOptions): NetworkTrainingOutco
       }
       const { loss, reconstructionLoss: batchReconstruction } = engine.trainStep(batch);
       if (!Number.isFinite(loss)) {
-        diverged = { epoch, step, loss: Number.isNaN(loss) ? null : loss };
+        diverged = { epoch, step, loss: String(loss) };
         break;
       }
       lossSum += loss * batchSize;

@@ -27,7 +27,9 @@ export class SpecError extends Error {
   }
 }
 
+/** A value as it should appear in an error message (NaN and Infinity as themselves, not JSON's null). */
 function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
   return typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value) ?? value);
 }
 

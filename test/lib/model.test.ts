@@ -89,11 +89,12 @@ function parametersWithBiases(network: NetworkSpec, seed: number): Parameters {
   return parameters;
 }
 
-const ENGINES = blasAvailable().available ? ['blas', 'tfjs'] : ['tfjs'];
+const ENGINES = blasAvailable().available || process.env.CI ? ['blas', 'tfjs'] : ['tfjs'];
 const BUILT_ACTIVATIONS: { name: string; hidden: ActivationInput; bottleneck: ActivationInput }[] = [
   { name: 'leaky ReLU slope 0.2 with an ELU code', hidden: { name: 'leakyRelu', slope: 0.2 }, bottleneck: 'elu' },
   { name: 'ELU with a leaky ReLU code', hidden: 'elu', bottleneck: { name: 'leakyRelu', slope: 0.2 } },
   { name: 'ReLU with a linear code', hidden: 'relu', bottleneck: 'linear' },
+  { name: 'ELU alpha 0.5 with an ELU alpha 2 code', hidden: { name: 'elu', alpha: 0.5 }, bottleneck: { name: 'elu', alpha: 2 } },
 ];
 
 for (const activations of BUILT_ACTIVATIONS) {

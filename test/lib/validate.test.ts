@@ -62,7 +62,7 @@ test('a learning rate that is not a finite positive number is refused', () => {
     assertSpecError(() => resolveTrainingSpec({ optimizer: { name: 'adam', learningRate } }), 'optimizer.learningRate', `got ${learningRate}`);
   }
   for (const learningRate of [Infinity, NaN]) {
-    assertSpecError(() => resolveTrainingSpec({ optimizer: { name: 'adam', learningRate } }), 'optimizer.learningRate', 'must be a finite number > 0');
+    assertSpecError(() => resolveTrainingSpec({ optimizer: { name: 'adam', learningRate } }), 'optimizer.learningRate', `must be a finite number > 0, got ${learningRate}`);
   }
 });
 

@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { initializeBackend } from '../backend';
 import { loadData } from '../data';
+import { findProjectRoot } from '../environment';
 import { blasAvailable, resolveEnginePreference } from '../engine/index';
 import { resolveStackedDenoisingConfig, RunConfig, RunResultOfAnyKind, StackedDenoisingRunInput } from '../recipes';
 import { AutoencoderRunInput, resolveAutoencoderRunConfig } from '../run';
@@ -71,9 +72,9 @@ export interface ExperimentResult {
   wallSeconds: number;
 }
 
-/** The project root (two folders above dist/lib/experiment). */
+/** The project root, wherever the library was compiled to. */
 export function projectRoot(): string {
-  return path.resolve(__dirname, '..', '..', '..');
+  return findProjectRoot(__dirname);
 }
 
 export function defaultCacheDirectory(): string {
