@@ -152,6 +152,11 @@ export interface CellFailure {
   errorText: string;
 }
 
+/** A cell failure for which the kernel sent no text at all (see the retry in main). */
+export function isSilentKernelFailure(result: NotebookExport): boolean {
+  return result.failure !== undefined && result.failure.errorText.trim() === '';
+}
+
 export interface NotebookExport {
   notebookPath: string;
   outputPath: string;
@@ -288,7 +293,7 @@ async function main(argv: ReadonlyArray<string>): Promise<number> {
   process.env.RELU_AE_BUILD_INFO = buildInfoFile;
   // Notebooks record their claims and the index writes results.json in this same folder.
   process.env.RELU_AE_REPORTS_DIR = reportFolder;
-  const buildInfo = { profile: reportArguments.profile, startedAt: new Date().toISOString(), notebooks: [] as { name: string; seconds: number; ok: boolean }[], wallSecondsBeforeIndex: 0 };
+  const buildInfo = { profile: reportArguments.profile, startedAt: new Date().toISOString(), notebooks: [] as { name: string; seconds: number; ok: boolean }[], wallSecondsBeforeIndex: 0, retried: [] as string[] };
   for (const fileName of notebooks) {
     const notebookPath = join(notebookFolder, fileName);
     if (cellsWithOutputs(JSON.parse(readFileSync(notebookPath, 'utf8')) as NotebookJson) > 0) {
@@ -304,13 +309,22 @@ async function main(argv: ReadonlyArray<string>): Promise<number> {
       writeFileSync(buildInfoFile, JSON.stringify(buildInfo, null, 1));
     }
     console.log(`Running ${fileName} ...`);
-    const result = await exportNotebook({
+    const exportOptions: ExportOptions = {
       projectRoot,
       notebookPath,
       outputPath: join(reportFolder, reportFileName(fileName)),
       profile: reportArguments.profile,
       hideInput: fileName === INDEX_NOTEBOOK,
-    });
+    };
+    let result = await exportNotebook(exportOptions);
+    if (isSilentKernelFailure(result)) {
+      // Seen once in several full builds: tslab answered a cell with "error" and sent no error text
+      // at all, and the same notebook then ran cleanly. Runs are cached, so one retry is cheap; a
+      // second silent failure, or any failure that says something, fails the build.
+      console.warn(`${fileName}: cell ${result.failure?.cellIndex} failed without any error text from the kernel; running the notebook once more.`);
+      result = await exportNotebook(exportOptions);
+      buildInfo.retried.push(fileName);
+    }
     if (result.failure || result.problem) {
       failures.push(result);
       console.error(describeFailure(result));

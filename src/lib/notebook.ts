@@ -148,6 +148,9 @@ export function buildInfoHtml(build: Record<string, unknown>, claims: ClaimRecor
     firstRun ? `versions: ${Object.entries(firstRun.versions as Record<string, string>).map(([name, value]) => `${name} ${value}`).join(' · ')}` : '',
     firstRun ? `data: ${JSON.stringify((firstRun.config as { data?: unknown }).data)}` : '',
     build.startedAt ? `built: ${build.startedAt}; notebooks before this page took ${formatDuration(Number(build.wallSecondsBeforeIndex))} of wall time` : 'built outside the report script',
+    Array.isArray(build.retried) && build.retried.length > 0
+      ? `re-run once after the kernel failed a cell without any error text: ${(build.retried as string[]).join(', ')}`
+      : '',
   ].filter(Boolean);
   return `<p style="font:13px monospace">${facts.map(escapeHtml).join('<br>')}</p>` +
     (rows.length ? tableHtml(rows, [{ key: 'notebook' }, { key: 'seconds', digits: 1 }, { key: 'ok' }]) : '');

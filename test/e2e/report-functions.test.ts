@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  isSilentKernelFailure,
   findExternalReferences,
   indexHtml,
   notebookOrder,
@@ -61,4 +62,12 @@ test('the generated index is self-contained and escapes titles', () => {
   const html = indexHtml([{ title: 'ReLU <output>', href: '01-a.html' }], 'quick');
   assert.ok(html.includes('<a href="01-a.html">ReLU &lt;output&gt;</a>'));
   assert.deepEqual(findExternalReferences(html), []);
+});
+
+test('only a cell failure without any error text counts as the kernel failing silently', () => {
+  const base = { notebookPath: 'a.ipynb', outputPath: 'a.html', wallSeconds: 1 };
+  assert.equal(isSilentKernelFailure({ ...base, failure: { cellIndex: 5, source: 'x', errorText: '  ' } }), true);
+  assert.equal(isSilentKernelFailure({ ...base, failure: { cellIndex: 5, source: 'x', errorText: 'Error: boom' } }), false);
+  assert.equal(isSilentKernelFailure({ ...base, problem: 'nbconvert exited with 1' }), false);
+  assert.equal(isSilentKernelFailure(base), false);
 });
