@@ -138,6 +138,10 @@ export interface RunRecord {
   engine: string;
   backend: string;
   versions: unknown;
+  /** Wall-clock seconds the run took when it was computed (a cached result keeps its original time). */
+  durationSeconds: number;
+  /** True when this build took the result from the cache. */
+  cached: boolean;
 }
 
 export interface ClaimRecord {
@@ -167,6 +171,8 @@ export function runRecords(result: ExperimentResult): RunRecord[] {
     engine: run.result.engine,
     backend: run.result.backend,
     versions: run.result.versions,
+    durationSeconds: run.result.durationSeconds,
+    cached: run.cached,
   }));
 }
 
@@ -304,14 +310,16 @@ export function writeResultsFile(results: Record<string, unknown>, file = path.j
  * than Adam), so every optimizer is compared at its own best rate.
  */
 export function optimizerLearningRates(profile: Profile): Record<OptimizerName, number[]> {
-  // Four rates a factor 10 apart each; the top of every grid is meant to be too large, so that a
-  // best rate at the top edge would show the grid, not the optimizer, was the limit.
+  // Rates a factor 10 apart; the top of every grid is meant to be too large, so that a best rate
+  // at the top edge would show the grid, not the optimizer, was the limit.
   const full: Record<OptimizerName, number[]> = {
     adam: [1e-4, 1e-3, 1e-2, 1e-1],
     rmsprop: [1e-4, 1e-3, 1e-2, 1e-1],
-    adagrad: [1e-3, 1e-2, 1e-1, 1],
-    momentum: [1e-3, 1e-2, 1e-1, 1],
-    sgd: [1e-2, 1e-1, 1, 10],
+    // A first full build found the best rate of these three at the top of four-rate grids; the
+    // fifth rate checks whether their optimum lies beyond.
+    adagrad: [1e-3, 1e-2, 1e-1, 1, 10],
+    momentum: [1e-3, 1e-2, 1e-1, 1, 10],
+    sgd: [1e-2, 1e-1, 1, 10, 100],
   };
   if (profile.name !== 'quick') return full;
   return Object.fromEntries(Object.entries(full).map(([name, rates]) => [name, rates.slice(1, 3)])) as Record<OptimizerName, number[]>;

@@ -127,8 +127,10 @@ export function claimsTableHtml(rows: { claim: string; thread: string; verdict: 
         `<td style="text-align:left">${escapeHtml(row.effect)}</td><td style="text-align:right">${row.seeds}</td></tr>`;
     })
     .join('\n');
-  return `<table class="claims-table"><thead><tr><th>claim</th><th>the thread's words</th><th>verdict</th>` +
-    `<th>effect: mean paired difference [95% interval] (relative)</th><th>seeds</th></tr></thead><tbody>${body}</tbody></table>`;
+  const header = ['claim', "the thread's words", 'verdict', 'effect: mean paired difference [95% interval] (relative)', 'seeds']
+    .map((title) => `<th style="text-align:left">${escapeHtml(title)}</th>`)
+    .join('');
+  return `<table class="claims-table"><thead><tr>${header}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** What the report script recorded about this build (reports/build.json), or {} outside a build. */
@@ -139,7 +141,10 @@ export function readBuildInfo(file = process.env.RELU_AE_BUILD_INFO): Record<str
 
 /** How the report was made: profile, engine, backend, versions, data, and time per notebook. */
 export function buildInfoHtml(build: Record<string, unknown>, claims: ClaimRecord[], profile: Profile): string {
-  const firstRun = claims.flatMap((claim) => claim.runs)[0];
+  const uniqueRuns = [...new Map(claims.flatMap((claim) => claim.runs).map((run) => [run.key, run])).values()];
+  const firstRun = uniqueRuns[0];
+  const computeSeconds = uniqueRuns.reduce((total, run) => total + (run.durationSeconds ?? 0), 0);
+  const cachedCount = uniqueRuns.filter((run) => run.cached).length;
   const notebooks = (build.notebooks as { name: string; seconds: number; ok: boolean }[] | undefined) ?? [];
   const rows = notebooks.map((entry) => ({ notebook: entry.name, seconds: entry.seconds, ok: entry.ok ? 'yes' : 'FAILED' }));
   const facts = [
@@ -147,6 +152,8 @@ export function buildInfoHtml(build: Record<string, unknown>, claims: ClaimRecor
     firstRun ? `engine: ${firstRun.engine} · backend: ${firstRun.backend}` : 'no runs recorded',
     firstRun ? `versions: ${Object.entries(firstRun.versions as Record<string, string>).map(([name, value]) => `${name} ${value}`).join(' · ')}` : '',
     firstRun ? `data: ${JSON.stringify((firstRun.config as { data?: unknown }).data)}` : '',
+    `${uniqueRuns.length} distinct runs took ${formatDuration(computeSeconds)} of training time when computed ` +
+      `(spread over the worker processes); ${cachedCount} of them came from the result cache in this build`,
     build.startedAt ? `built: ${build.startedAt}; notebooks before this page took ${formatDuration(Number(build.wallSecondsBeforeIndex))} of wall time` : 'built outside the report script',
     Array.isArray(build.retried) && build.retried.length > 0
       ? `re-run once after the kernel failed a cell without any error text: ${(build.retried as string[]).join(', ')}`

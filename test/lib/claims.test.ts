@@ -144,7 +144,7 @@ test('a recorded claim is written to its directory and read back; the other clai
   assert.equal(record.profile, 'quick');
   assert.deepEqual(record.seeds, PROFILES.quick.seeds);
   assert.equal(record.runs.length, 6);
-  assert.deepEqual(Object.keys(record.runs[0]).sort(), ['backend', 'config', 'diverged', 'engine', 'history', 'key', 'label', 'seed', 'testMse', 'versions']);
+  assert.deepEqual(Object.keys(record.runs[0]).sort(), ['backend', 'cached', 'config', 'diverged', 'durationSeconds', 'engine', 'history', 'key', 'label', 'seed', 'testMse', 'versions']);
   assert.deepEqual(fs.readdirSync(directory), ['C2.json']);
 
   const { claims, missing } = readClaimRecords(directory);
