@@ -32,12 +32,16 @@ class ReportExecutePreprocessor(ExecutePreprocessor):
     def preprocess_cell(self, cell, resources, index):
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
-        except CellExecutionError:
+        except CellExecutionError as error:
             failure_file = os.environ.get("RELU_AE_REPORT_FAILURE_FILE")
             if failure_file:
                 with open(failure_file, "w", encoding="utf-8") as handle:
                     json.dump({"cellIndex": index, "source": cell.get("source", ""),
-                               "errorText": cell_error_text(cell)}, handle)
+                               "errorText": cell_error_text(cell),
+                               # What the kernel answered and which outputs arrived, for failures
+                               # that come without any error text.
+                               "kernelReply": str(error)[-2000:],
+                               "outputTypes": [output.get("output_type") for output in cell.get("outputs", [])]}, handle)
             raise
         return cell, resources
 

@@ -322,6 +322,7 @@ async function main(argv: ReadonlyArray<string>): Promise<number> {
       // at all, and the same notebook then ran cleanly. Runs are cached, so one retry is cheap; a
       // second silent failure, or any failure that says something, fails the build.
       console.warn(`${fileName}: cell ${result.failure?.cellIndex} failed without any error text from the kernel; running the notebook once more.`);
+      console.warn(`  kernel reply: ${JSON.stringify(result.failure)}`);
       result = await exportNotebook(exportOptions);
       buildInfo.retried.push(fileName);
     }

@@ -51,7 +51,52 @@ export function describeComparison(comparison: ClaimComparison): string {
   );
 }
 
+/** Marks a send function already wrapped by serializeKernelSends. */
+const SERIALIZED = Symbol.for('relu-ae-lab.serializedSend');
+
+/**
+ * Makes the kernel's ZeroMQ publisher queue its sends. tslab calls zeromq 6's `send` without
+ * awaiting it, and zeromq 6 throws "Socket is busy writing" when a send is still in progress —
+ * which happens after a large output (the embedded plotly library, a big SVG). The throw lands in
+ * the cell, and tslab's attempt to print it throws again, so the cell fails with no error text.
+ * Chaining each send after the previous one keeps the order and never overlaps them. Safe to call
+ * more than once; outside a tslab kernel (no zeromq) it does nothing.
+ */
+export function serializeKernelSends(): boolean {
+  let zeromq: { Publisher?: { prototype: object } };
+  try {
+    zeromq = require(require.resolve('zeromq', { paths: [require.resolve('tslab')] }));
+  } catch {
+    return false;
+  }
+  return zeromq.Publisher ? serializeSends(zeromq.Publisher.prototype) : false;
+}
+
+/**
+ * Replaces `prototype.send` with one that waits for the same object's previous send to settle
+ * before starting the next. Returns false when there is no send function to wrap.
+ */
+export function serializeSends(prototype: object): boolean {
+  const original = (prototype as { send?: unknown }).send as ((...parts: unknown[]) => unknown) | undefined;
+  if (typeof original !== 'function') return false;
+  if ((original as unknown as Record<symbol, boolean>)[SERIALIZED]) return true;
+  const pending = new WeakMap<object, Promise<unknown>>();
+  const serialized = function (this: object, ...parts: unknown[]): Promise<unknown> {
+    const next = (pending.get(this) ?? Promise.resolve())
+      .then(() => original.apply(this, parts))
+      // A failed send must not block the ones after it; there is no cell left to report it to.
+      .catch(() => undefined);
+    pending.set(this, next);
+    return next;
+  };
+  (serialized as unknown as Record<symbol, boolean>)[SERIALIZED] = true;
+  // zeromq defines send as read-only on its Socket base class, so an own property is defined here instead.
+  Object.defineProperty(prototype, 'send', { value: serialized, writable: true, configurable: true });
+  return true;
+}
+
 export function createNotebook(tslab: TslabLike, options: { idPrefix: string; profile?: Profile }): Notebook {
+  serializeKernelSends();
   const profile = options.profile ?? profileFromEnvironment();
   const display = createNotebookDisplay({ idPrefix: options.idPrefix });
   tslab.display.html(display.plotlyLibraryHtml());
