@@ -23,3 +23,4 @@ export * from './image';
 export * from './plots';
 export * from './claims';
 export * from './notebook';
+export * from './designs';

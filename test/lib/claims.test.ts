@@ -5,17 +5,15 @@ import * as os from 'os';
 import * as path from 'path';
 import {
   assembleResults,
-  bestLabel,
   ClaimComparison,
   CLAIMS,
   combineVerdicts,
   compareLabels,
-  configurationSummaryRows,
-  finalTrainLoss,
   readClaimRecords,
   recordClaim,
   valuesBySeed,
 } from '../../src/lib/claims';
+import { bestLabel, configurationSummaryRows, finalTrainLoss } from '../../src/lib/designs';
 import { PROFILES } from '../../src/lib/experiment/profiles';
 import { ExperimentResult, ExperimentRun } from '../../src/lib/experiment/runner';
 import { Verdict } from '../../src/lib/stats';
