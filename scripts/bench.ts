@@ -53,9 +53,6 @@ interface Measurement {
   note?: string;
 }
 
-function projectRoot(): string {
-  return findProjectRoot(__dirname);
-}
 
 function packageVersion(name: string): string {
   try {
@@ -193,7 +190,7 @@ async function measure(kind: MeasurementKind, batchSize: number): Promise<void> 
 /** Runs a command with one BLAS thread and returns its last JSON line, or a line saying why there is none. */
 function runChild(command: string, args: string[], fallback: Omit<Measurement, 'samplesPerSecond' | 'versions'>): Measurement & Record<string, unknown> {
   const child = spawnSync(command, args, {
-    cwd: projectRoot(),
+    cwd: findProjectRoot(__dirname),
     encoding: 'utf8',
     timeout: CHILD_TIMEOUT_MILLISECONDS,
     env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
@@ -209,7 +206,7 @@ function torchAvailable(): boolean {
 }
 
 function main(): void {
-  const root = projectRoot();
+  const root = findProjectRoot(__dirname);
   const results: (Measurement & Record<string, unknown>)[] = [];
   const emit = (line: Measurement & Record<string, unknown>) => {
     results.push(line);

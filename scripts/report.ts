@@ -8,6 +8,7 @@
  * The profile reaches the notebooks as the environment variable RELU_AE_PROFILE. Executed
  * notebooks are never written back to notebooks/: the HTML pages are the record of a run.
  */
+import { escapeHtml } from '../src/lib/display';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,10 +98,6 @@ export function notebookTitle(notebook: NotebookJson): string | undefined {
 /** How many code cells carry outputs; notebooks are meant to be committed without any. */
 export function cellsWithOutputs(notebook: NotebookJson): number {
   return (notebook.cells ?? []).filter((cell) => cell.cell_type === 'code' && (cell.outputs?.length ?? 0) > 0).length;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** A self-contained index page linking to each notebook page. */

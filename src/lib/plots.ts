@@ -4,6 +4,7 @@
  * happens here, so every spec can be tested as data.
  */
 import { ExperimentRun } from './experiment/runner';
+import { escapeHtml } from './display';
 import { digitGridPng } from './image';
 import { meanInterval, summarize } from './stats';
 
@@ -161,7 +162,7 @@ export function reconstructionGridHtml(runs: ExperimentRun[]): string {
   const png = digitGridPng({ rows, scale: 2, gap: 4 });
   const rowHeight = 28 * 2 + 4;
   const names = ['original', ...withSamples.map((run) => `${run.label} (seed ${run.seed})`)];
-  const labels = names.map((name) => `<div style="height:${rowHeight}px;line-height:${rowHeight}px;white-space:nowrap;font:12px sans-serif">${name.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</div>`).join('');
+  const labels = names.map((name) => `<div style="height:${rowHeight}px;line-height:${rowHeight}px;white-space:nowrap;font:12px sans-serif">${escapeHtml(name)}</div>`).join('');
   return `<figure class="reconstruction-grid" style="margin:0"><div style="display:flex;align-items:flex-start"><div style="padding-top:4px;margin-right:8px;text-align:right">${labels}</div>` +
     `<img alt="reconstructions" src="data:image/png;base64,${png.toString('base64')}"></div>` +
     '<figcaption style="font:12px sans-serif;color:#555">Top row: test digits; other rows: their reconstructions by each configuration.</figcaption></figure>';
