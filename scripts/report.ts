@@ -1,13 +1,15 @@
 /**
- * `npm run report -- [--profile quick|default|full] [--only NAME] [--notebooks DIR] [--reports DIR]`
+ * `npm run report -- [--profile quick|default|full] [--only NAME] [--notebooks DIR] [--reports DIR] [--publish]`
  *
- *   notebooks/*.ipynb (name order, 00-index last) ──nbconvert --execute on tslab──▶ reports/NAME.html
+ *   notebooks/*.ipynb (name order, 00-index last) ──nbconvert --execute on tslab──▶ out/report/NAME.html
+ *                                        (reports/NAME.html, the committed evidence, only with --profile full --publish)
  *   every page ──findExternalReferences──▶ fail if anything would load from the network or file://
  *   no 00-index notebook ──indexHtml──▶ reports/index.html with a link per notebook
  *
  * The profile reaches the notebooks as the environment variable RELU_AE_PROFILE. Executed
  * notebooks are never written back to notebooks/: the HTML pages are the record of a run.
  */
+import { SCRATCH_REPORT_FOLDER } from '../src/lib/claims';
 import { escapeHtml } from '../src/lib/display';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,9 @@ import { ensureKernel, findProjectRoot, jupyterPython } from './kernel';
 export const PROFILES = ['quick', 'default', 'full'] as const;
 export type Profile = (typeof PROFILES)[number];
 
+/** The committed report: evidence, replaced only by a full-profile build with --publish. */
+export const PUBLISHED_REPORT_FOLDER = 'reports';
+
 /** The notebook that summarizes the others; it runs last and becomes reports/index.html. */
 export const INDEX_NOTEBOOK = '00-index.ipynb';
 
@@ -27,8 +32,10 @@ export interface ReportArguments {
   only?: string;
   /** Where the notebooks are. Default notebooks/; the e2e tests point it at test/fixtures/. */
   notebookFolder?: string;
-  /** Where the pages go. Default reports/. */
+  /** Where the pages go. Default out/report/ (scratch); reports/ only with `publish`. */
   reportFolder?: string;
+  /** Replace the committed evidence in reports/; allowed only with the full profile. */
+  publish?: boolean;
 }
 
 /** Parses the command line after `node report.js`; throws on anything it does not know. */
@@ -53,11 +60,19 @@ export function parseReportArguments(argv: ReadonlyArray<string>): ReportArgumen
       parsed.notebookFolder = value();
     } else if (flag === '--reports') {
       parsed.reportFolder = value();
+    } else if (flag === '--publish' && inlineValue === undefined) {
+      parsed.publish = true;
     } else {
       throw new Error(
-        `Unknown argument "${argv[index]}"; use --profile quick|default|full, --only NAME, --notebooks DIR, --reports DIR`,
+        `Unknown argument "${argv[index]}"; use --profile quick|default|full, --only NAME, --notebooks DIR, --reports DIR, --publish`,
       );
     }
+  }
+  if (parsed.publish && parsed.profile !== 'full') {
+    throw new Error(`--publish replaces the committed evidence in reports/, which is built with --profile full, not ${parsed.profile}`);
+  }
+  if (parsed.publish && parsed.reportFolder !== undefined) {
+    throw new Error('--publish writes reports/; leave out --reports');
   }
   return parsed;
 }
@@ -275,14 +290,14 @@ async function main(argv: ReadonlyArray<string>): Promise<number> {
   }
   const projectRoot = findProjectRoot();
   const notebookFolder = resolve(reportArguments.notebookFolder ?? join(projectRoot, 'notebooks'));
-  const reportFolder = resolve(reportArguments.reportFolder ?? join(projectRoot, 'reports'));
+  const reportFolder = resolve(reportArguments.reportFolder ?? join(projectRoot, reportArguments.publish ? PUBLISHED_REPORT_FOLDER : SCRATCH_REPORT_FOLDER));
   const allNotebooks = existsSync(notebookFolder) ? readdirSync(notebookFolder) : [];
   const notebooks = notebookOrder(allNotebooks, reportArguments.only);
   if (notebooks.length === 0) {
     console.error(`No notebooks in ${notebookFolder}`);
     return 1;
   }
-  console.log(`Profile ${reportArguments.profile}; ${notebooks.length} notebook(s) to run.`);
+  console.log(`Profile ${reportArguments.profile}; ${notebooks.length} notebook(s) to run; pages go to ${relative(process.cwd(), reportFolder) || '.'}.`);
   const failures: NotebookExport[] = [];
   const buildStarted = Date.now();
   const buildInfoFile = join(reportFolder, 'build.json');

@@ -130,9 +130,18 @@ export function runRecords(result: ExperimentResult): RunRecord[] {
   }));
 }
 
-/** The report folder: RELU_AE_REPORTS_DIR (set by the report script) or reports/ in the project. */
+/**
+ * The scratch report folder, where every build but a published one writes (ignored by git): the
+ * committed reports/ folder is evidence and only `npm run report -- --profile full --publish` replaces it.
+ */
+export const SCRATCH_REPORT_FOLDER = path.join('out', 'report');
+
+/**
+ * The report folder notebooks write into: RELU_AE_REPORTS_DIR (set by the report script for its
+ * build) or the project's scratch folder out/report, so a notebook run in Jupyter never touches reports/.
+ */
 export function reportsDirectory(): string {
-  return process.env.RELU_AE_REPORTS_DIR || path.join(projectRoot(), 'reports');
+  return process.env.RELU_AE_REPORTS_DIR || path.join(projectRoot(), SCRATCH_REPORT_FOLDER);
 }
 
 /** Where notebooks record their claims: RELU_AE_RESULTS_DIR or the report folder's claims/. */

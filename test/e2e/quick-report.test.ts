@@ -1,44 +1,99 @@
 /**
- * The whole report on the `quick` profile, through the real tslab kernel, nbconvert and headless
- * Chromium: every claim notebook runs, every page draws its plots without console errors or
- * network requests, and results.json holds a verdict for every claim. Runs compute afresh into a
- * temporary cache, so this also proves the training path end to end (about a minute on 2 cores).
+ * README's commands as a newcomer runs them, in a fresh clone: the report command (on the `quick`
+ * profile) and then the committed-report checks, after which `git status` must show nothing. The
+ * quick report runs through the real tslab kernel, nbconvert and headless Chromium: every claim
+ * notebook runs, every page draws its plots without console errors or network requests, and
+ * results.json holds a verdict for every claim. Runs compute afresh into a temporary cache, so this
+ * also proves the training path end to end.
+ *
+ * The clone is of HEAD with the working tree's versions of tracked files laid over it and committed
+ * in the clone, so the test checks what is about to be committed, not only what already was.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { findProjectRoot } from '../../scripts/kernel';
 import { checkReportInBrowser, screenshotReport } from './browser';
 
 const PROJECT_ROOT = findProjectRoot(__dirname);
-const REPORTS = mkdtempSync(join(tmpdir(), 'relu-ae-quick-report-'));
-const CACHE = mkdtempSync(join(tmpdir(), 'relu-ae-quick-cache-'));
+const WORK = mkdtempSync(join(tmpdir(), 'relu-ae-fresh-clone-'));
+const CLONE = join(WORK, 'relu-ae-lab');
+const CACHE = join(WORK, 'cache');
+const REPORTS = join(CLONE, 'out', 'report');
 
-const built = promisify(execFile)(process.execPath, [join(PROJECT_ROOT, 'build', 'scripts', 'report.js'), '--profile', 'quick', '--reports', REPORTS], {
-  cwd: PROJECT_ROOT,
-  maxBuffer: 50_000_000,
-  env: { ...process.env, RELU_AE_CACHE_DIR: CACHE },
-}).then(
-  ({ stdout, stderr }) => ({ exitCode: 0, stdout, stderr }),
-  (error: { code?: number; stdout?: string; stderr?: string }) => ({ exitCode: error.code ?? 1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
-);
+after(() => rmSync(WORK, { recursive: true, force: true }));
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 50_000_000 });
+}
+
+/** Clones HEAD, lays the working tree's tracked files over it and commits them in the clone. */
+function cloneWorkingTree(): void {
+  git(WORK, 'clone', '--quiet', PROJECT_ROOT, CLONE);
+  const changed = git(PROJECT_ROOT, 'diff', '--name-only', 'HEAD').split('\n').filter(Boolean);
+  for (const file of changed) {
+    const source = join(PROJECT_ROOT, file);
+    const target = join(CLONE, file);
+    if (existsSync(source)) {
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(source, target);
+    } else {
+      rmSync(target, { force: true });
+    }
+  }
+  if (changed.length > 0) {
+    git(CLONE, 'add', '-A');
+    git(CLONE, '-c', 'user.name=test', '-c', 'user.email=test@localhost', 'commit', '--quiet', '-m', 'working tree under test');
+  }
+  // npm ci would take a minute and rebuild the native binding; the installed modules are the same.
+  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(CLONE, 'node_modules'));
+}
+
+interface CommandRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], environment: NodeJS.ProcessEnv = {}): Promise<CommandRun> {
+  return promisify(execFile)(command, args, {
+    cwd: CLONE,
+    maxBuffer: 50_000_000,
+    env: { ...process.env, ...environment },
+  }).then(
+    ({ stdout, stderr }) => ({ exitCode: 0, stdout, stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({ exitCode: error.code ?? 1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
+  );
+}
+
+const cloned = (async () => cloneWorkingTree())();
+// README: `npm run report` (here on the quick profile), then `npm test`'s committed-report checks.
+const built = cloned.then(() => run('npm', ['run', 'report', '--', '--profile', 'quick'], { RELU_AE_CACHE_DIR: CACHE }));
+const committedChecks = built.then(() => run(process.execPath, ['--test', '--test-reporter=tap', join('build', 'test', 'reports', 'committed.test.js')]));
 
 const CLAIM_PAGES = ['01-output-activation', '02-bottleneck', '03-all-sigmoid', '04-elu-leaky-relu', '05-optimizers', '06-denoising-recipe', '07-sparsity'];
 
-test('npm run report --profile quick builds every page and the index', { timeout: 600_000 }, async () => {
-  const run = await built;
-  assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+test('in a fresh clone, the report command builds every page into the scratch folder', { timeout: 900_000 }, async () => {
+  const report = await built;
+  assert.equal(report.exitCode, 0, `${report.stdout}\n${report.stderr}`);
   const pages = readdirSync(REPORTS).filter((name) => name.endsWith('.html')).sort();
   assert.deepEqual(pages, [...CLAIM_PAGES.map((name) => `${name}.html`), 'index.html'].sort());
-  assert.match(run.stdout, /Report built in [\d.]+ s \(profile quick\)/);
+  assert.match(report.stdout, /Report built in [\d.]+ s \(profile quick\)/);
 });
 
-test('results.json has a verdict and comparisons for every claim, and runs with their config', { timeout: 600_000 }, async () => {
-  await built;
+test('then the committed-report checks pass and git status shows nothing', { timeout: 900_000 }, async () => {
+  const checks = await committedChecks;
+  assert.equal(checks.exitCode, 0, `${checks.stdout}\n${checks.stderr}`);
+  assert.match(checks.stdout, /# pass [1-9]/);
+  assert.equal(git(CLONE, 'status', '--porcelain'), '', 'the working tree stays clean');
+});
+
+test('results.json has a verdict and comparisons for every claim, and runs with their config', { timeout: 900_000 }, async () => {
+  assert.equal((await built).exitCode, 0);
   const results = JSON.parse(readFileSync(join(REPORTS, 'results.json'), 'utf8'));
   assert.deepEqual(results.claims.map((claim: { id: string }) => claim.id), ['C1', 'C2', 'C3', 'C4', 'C5', 'R1', 'R2']);
   for (const claim of results.claims) {
@@ -54,8 +109,8 @@ test('results.json has a verdict and comparisons for every claim, and runs with 
   assert.equal(results.build.profile, 'quick');
 });
 
-test('every page draws its plots in Chromium with no console errors and no requests but itself', { timeout: 600_000 }, async () => {
-  await built;
+test('every page draws its plots in Chromium with no console errors and no requests but itself', { timeout: 900_000 }, async () => {
+  assert.equal((await built).exitCode, 0);
   for (const name of [...CLAIM_PAGES, 'index']) {
     const check = await checkReportInBrowser(join(REPORTS, `${name}.html`));
     assert.deepEqual(check.consoleErrors, [], name);

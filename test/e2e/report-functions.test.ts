@@ -19,6 +19,14 @@ test('arguments: profile defaults to default, both flag forms work, bad values a
   assert.throws(() => parseReportArguments(['--verbose']), /Unknown argument/);
 });
 
+test('--publish replaces the evidence only with the full profile and only in reports/', () => {
+  assert.deepEqual(parseReportArguments(['--profile', 'full', '--publish']), { profile: 'full', publish: true });
+  assert.throws(() => parseReportArguments(['--publish']), /built with --profile full, not default/);
+  assert.throws(() => parseReportArguments(['--profile', 'quick', '--publish']), /not quick/);
+  assert.throws(() => parseReportArguments(['--profile', 'full', '--publish', '--reports', 'x']), /leave out --reports/);
+  assert.throws(() => parseReportArguments(['--publish=yes']), /Unknown argument/);
+});
+
 test('notebooks run in name order with 00-index last; --only picks one', () => {
   const files = ['02-b.ipynb', '00-index.ipynb', 'README.md', '01-a.ipynb'];
   assert.deepEqual(notebookOrder(files), ['01-a.ipynb', '02-b.ipynb', '00-index.ipynb']);
