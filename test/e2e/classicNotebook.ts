@@ -80,7 +80,7 @@ export interface ImageCheck {
 }
 
 export interface OutputCheck {
-  /** Position in the cell's outputs list in the file. */
+  /** Position in the cell's outputs list in the file (see ClassicNotebookCheck.outputsMatchedBy). */
   outputIndex: number;
   /** output_type in the file: display_data, execute_result, stream, error. */
   outputType: string;
@@ -125,7 +125,9 @@ export interface ClassicNotebookCheck {
   cells: CodeCellCheck[];
   /**
    * 'render-hook': outputs were matched to the file's outputs by wrapping OutputArea.append_output
-   * (exact); 'dom-order': the hook did not install and output areas were matched in order.
+   * (exact). 'dom-order': the hook did not install (another Notebook version); output areas were
+   * paired with the file's outputs in order when their counts agree, and otherwise each area is
+   * listed on its own with outputType 'unknown' and outputIndex its position among the areas.
    */
   outputsMatchedBy: 'render-hook' | 'dom-order';
   /** console.error messages (with the URL they concern) and uncaught page errors, less the UI's own. */
@@ -351,12 +353,11 @@ function matchOutputs(fileCells: FileCodeCell[], page: PageState): CodeCellCheck
         const merged = pageCell.areas.some((area) => (area.tags ?? '').split(',').includes(`${outputIndex}m`));
         return outputCheck(outputIndex, fileOutput, tagged, merged);
       });
+    } else if (fileOutputs.length === pageCell.areas.length) {
+      outputs = fileOutputs.map((fileOutput, outputIndex) => outputCheck(outputIndex, fileOutput, [pageCell.areas[outputIndex]], false));
     } else {
-      const count = Math.max(fileOutputs.length, pageCell.areas.length);
-      outputs = Array.from({ length: count }, (_, outputIndex) => {
-        const area = pageCell.areas[outputIndex];
-        return outputCheck(outputIndex, fileOutputs[outputIndex], area ? [area] : [], false);
-      });
+      // Merged streams or outputs that made no area: positions cannot be paired, so list the areas.
+      outputs = pageCell.areas.map((area, areaIndex) => outputCheck(areaIndex, undefined, [area], false));
     }
     return {
       cellIndex: pageCell.cellIndex,
@@ -533,7 +534,8 @@ export async function openInClassicNotebook(notebookPath: string, options: Class
 
   let server: ChildProcess | undefined;
   let context: BrowserContext | undefined;
-  // If this Node process exits mid-check, still take the server's process group down with it.
+  // If this Node process exits mid-check (process.exit, or playwright's own SIGINT/SIGTERM handler),
+  // still take the server's process group down and remove the folder; 'exit' handlers must be synchronous.
   const killOnExit = () => {
     if (server?.pid !== undefined) {
       try {
@@ -542,6 +544,7 @@ export async function openInClassicNotebook(notebookPath: string, options: Class
         // already gone
       }
     }
+    rmSync(root, { recursive: true, force: true });
   };
   process.once('exit', killOnExit);
   try {

@@ -60,10 +60,12 @@ interface CommandRun {
 }
 
 function run(command: string, args: string[], environment: NodeJS.ProcessEnv = {}): Promise<CommandRun> {
+  // A `node --test` started from inside a test would report to this runner instead of its stdout.
+  const { NODE_TEST_CONTEXT: _testContext, ...inherited } = process.env;
   return promisify(execFile)(command, args, {
     cwd: CLONE,
     maxBuffer: 50_000_000,
-    env: { ...process.env, ...environment },
+    env: { ...inherited, ...environment },
   }).then(
     ({ stdout, stderr }) => ({ exitCode: 0, stdout, stderr }),
     (error: { code?: number; stdout?: string; stderr?: string }) => ({ exitCode: error.code ?? 1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
