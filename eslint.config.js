@@ -3,7 +3,7 @@ const eslint = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'reports/', 'test-output/', '.cache/', '.jupyter-local/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'reports/', 'out/', 'test-output/', '.cache/', '.relu-ae-cache/', '.jupyter-local/', '**/*.staging-*/', '**/*.previous-*/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,14 +1,21 @@
 """nbconvert configuration for `npm run report` (loaded with `--config`).
 
-It runs the notebook on the project's tslab kernel without a per-cell time limit, and replaces
-nbconvert's ExecutePreprocessor with one that, when a cell fails, writes the cell's source and its
-real error text to the JSON file named by RELU_AE_REPORT_FAILURE_FILE. tslab answers a failed cell
-with an empty error message; the text a person needs is in the cell's stderr and error outputs, so
-without this the report script could only say "<Error>:".
+It runs the notebook on the project's tslab kernel without a per-cell time limit, with an
+ExecutePreprocessor that
+- injects the build's parameters (RELU_AE_REPORT_PARAMETERS, a JSON object) as a cell tagged
+  `injected-parameters` right after the cell tagged `parameters`, as papermill does, so a notebook
+  is parameterized without environment variables;
+- numbers executed cells (tslab sends no execute_input message, so nbclient leaves the counts empty);
+- when a cell fails, writes the cell's source and its real error text to the JSON file named by
+  RELU_AE_REPORT_FAILURE_FILE. tslab answers a failed cell with an empty error message; the text a
+  person needs is in the cell's stderr and error outputs.
+The parameters cells are left out of the page: the setup line each notebook prints says what ran.
 """
 import json
 import os
 import re
+
+import nbformat
 
 from nbclient.exceptions import CellExecutionError
 from nbconvert.preprocessors import ExecutePreprocessor
@@ -28,15 +35,46 @@ def cell_error_text(cell):
     return ANSI_ESCAPE.sub("", "".join(parts)).strip()
 
 
+def typescript_literal(value):
+    """A JSON value as a TypeScript literal (JSON's syntax is TypeScript's for these values)."""
+    return json.dumps(value)
+
+
+def inject_parameters(nb, parameters):
+    """Adds `name = value;` lines after the cell tagged `parameters` (papermill's convention);
+    returns the injected cell's index, or None."""
+    if not parameters:
+        return None
+    for position, cell in enumerate(nb.cells):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "\n".join("{} = {};".format(name, typescript_literal(value)) for name, value in parameters.items())
+            injected = nbformat.v4.new_code_cell(source="// Parameters injected by the report build.\n" + source)
+            injected.metadata["tags"] = ["injected-parameters"]
+            nb.cells.insert(position + 1, injected)
+            return position + 1
+    raise ValueError("the notebook has no cell tagged 'parameters' to inject {} after".format(sorted(parameters)))
+
+
 class ReportExecutePreprocessor(ExecutePreprocessor):
+    def preprocess(self, nb, resources=None, km=None):
+        self.injected_at = inject_parameters(nb, json.loads(os.environ.get("RELU_AE_REPORT_PARAMETERS", "{}")))
+        self.report_execution_count = 0
+        return super().preprocess(nb, resources, km)
+
     def preprocess_cell(self, cell, resources, index):
+        if cell.get("cell_type") == "code" and cell.get("source", "").strip():
+            self.report_execution_count += 1
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
+            if cell.get("cell_type") == "code" and cell.get("execution_count") is None and cell.get("source", "").strip():
+                cell["execution_count"] = self.report_execution_count
         except CellExecutionError as error:
             failure_file = os.environ.get("RELU_AE_REPORT_FAILURE_FILE")
             if failure_file:
                 with open(failure_file, "w", encoding="utf-8") as handle:
-                    json.dump({"cellIndex": index, "source": cell.get("source", ""),
+                    # The index in the notebook as written, before the injected cell.
+                    written_index = index - 1 if self.injected_at is not None and index > self.injected_at else index
+                    json.dump({"cellIndex": written_index, "source": cell.get("source", ""),
                                "errorText": cell_error_text(cell),
                                # What the kernel answered and which outputs arrived, for failures
                                # that come without any error text.
@@ -48,10 +86,11 @@ class ReportExecutePreprocessor(ExecutePreprocessor):
 
 c = get_config()  # noqa: F821 -- traitlets provides get_config to config files.
 c.HTMLExporter.default_preprocessors = [
-    "nbconvert.preprocessors.TagRemovePreprocessor",
     "nbconvert.preprocessors.RegexRemovePreprocessor",
     "nbconvert.preprocessors.ClearOutputPreprocessor",
     ReportExecutePreprocessor,
+    # After execution: the parameters cells must run before they are left out of the page.
+    "nbconvert.preprocessors.TagRemovePreprocessor",
     # After execution, as in nbconvert's own list: tslab sends many small stream messages, which
     # would otherwise become many <pre> blocks.
     "nbconvert.preprocessors.coalesce_streams",
@@ -62,5 +101,9 @@ c.HTMLExporter.default_preprocessors = [
 c.ReportExecutePreprocessor.enabled = True
 c.ReportExecutePreprocessor.kernel_name = "tslab"
 c.ReportExecutePreprocessor.timeout = None
-# Outputs stay inside the HTML (SVG in text/html, images as data: URLs), never as side files.
+# Outputs stay inside the HTML (images as data: URLs), never as side files.
 c.ExtractOutputPreprocessor.enabled = False
+c.TagRemovePreprocessor.enabled = True
+c.TagRemovePreprocessor.remove_cell_tags = {"parameters", "injected-parameters"}
+# A cell whose output opens the page (the verdict box) shows without its few lines of setup code.
+c.TagRemovePreprocessor.remove_input_tags = {"report-hide-input"}

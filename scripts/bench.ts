@@ -16,7 +16,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { findProjectRoot } from '../src/lib/environment';
+import { findProjectRoot } from '../src/lib/paths';
 import type { TrainingEngine } from '../src/lib/engine/types';
 
 const MEASUREMENT_KINDS = ['project', 'blasEngine', 'tfjsEngine', 'modelFit'] as const;
@@ -87,14 +87,16 @@ async function digitBatches(batchSize: number): Promise<{ images: Float32Array; 
 
 async function defaultModel() {
   const { initializeParameters, networkFromSpec } = await import('../src/lib/model');
-  const { DEFAULT_TRAINING_SPEC } = await import('../src/lib/spec');
-  const network = networkFromSpec({});
-  return { network, initialParameters: initializeParameters({ network, seed: 1 }), training: DEFAULT_TRAINING_SPEC };
+  const { DEFAULT_AUTOENCODER_SPEC, DEFAULT_TRAINING_SPEC } = await import('../src/lib/spec');
+  const network = networkFromSpec(DEFAULT_AUTOENCODER_SPEC);
+  return { network, initialParameters: initializeParameters({ network, initializer: 'glorotUniform', seed: 1 }), training: DEFAULT_TRAINING_SPEC };
 }
 
 /** The project's own training path: trainNetwork with the default engine choice. */
 async function measureProject(batchSize: number): Promise<Measurement> {
   const { trainNetwork } = await import('../src/lib/train');
+  const { prepareEngine } = await import('../src/lib/engine/index');
+  const engine = await prepareEngine();
   const { network, training } = await defaultModel();
   const { images } = await digitBatches(batchSize);
   const outcome = trainNetwork({
@@ -104,6 +106,7 @@ async function measureProject(batchSize: number): Promise<Measurement> {
     // A small test set: evaluation runs after every epoch but is not timed.
     testInputs: images.subarray(0, 100 * 784),
     seed: 1,
+    engine,
   });
   outcome.trainedEngine.dispose();
   const steady = outcome.history.slice(1);
@@ -157,7 +160,7 @@ async function measureEngine(kind: 'blasEngine' | 'tfjsEngine', batchSize: numbe
 async function measureModelFit(batchSize: number): Promise<Measurement> {
   await (await import('../src/lib/backend')).initializeBackend('wasm');
   const tf = await import('@tensorflow/tfjs');
-  const { buildTfModel } = await import('../src/lib/model');
+  const { buildTfModel } = await import('../src/lib/tfjs/layers');
   const { network, initialParameters } = await defaultModel();
   const { images } = await digitBatches(batchSize);
   const model = buildTfModel(network, initialParameters);

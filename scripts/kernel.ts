@@ -6,7 +6,7 @@
  * it reinstalls the kernelspec; `npm run kernel:install` does the same without compiling.
  */
 import { execFileSync } from 'node:child_process';
-import { findProjectRoot } from '../src/lib/environment';
+import { findProjectRoot } from '../src/lib/paths';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,7 +16,7 @@ export const DEFAULT_JUPYTER_PYTHON = '/usr/bin/python3';
 /** Folder (relative to the project root) that holds the kernelspec, as a Jupyter prefix. */
 export const LOCAL_JUPYTER_PREFIX = '.jupyter-local';
 
-export { findProjectRoot } from '../src/lib/environment';
+export { findProjectRoot } from '../src/lib/paths';
 
 /** The Python to run Jupyter with: RELU_AE_PYTHON if set, else Debian's, else whatever is on PATH. */
 export function jupyterPython(environment: NodeJS.ProcessEnv = process.env): string {

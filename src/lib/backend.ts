@@ -1,15 +1,15 @@
 /**
  * Chooses the TensorFlow.js backend: tfjs-node ('tensorflow') when it is installed and loads,
- * otherwise wasm, which always works because its binaries ship inside the npm package.
+ * otherwise wasm, which always works because its binaries ship inside the npm package. Never the
+ * slow cpu backend unless asked for: tfjs falls back to it silently when an asynchronous backend
+ * (wasm) has not been initialized, so every path that trains on tfjs awaits initializeBackend first.
  * RELU_AE_BACKEND=wasm|cpu|tensorflow forces a choice (and fails loudly if it cannot be had).
  */
 import * as tf from '@tensorflow/tfjs';
+import { BackendPreference, BACKEND_PREFERENCES, ENVIRONMENT_VARIABLES, readSettings } from './settings';
+import { SpecError } from './specErrors';
 
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-
-/** The environment variable that forces a backend. */
-export const BACKEND_ENVIRONMENT_VARIABLE = 'RELU_AE_BACKEND';
+export type BackendName = Exclude<BackendPreference, 'auto'>;
 
 function tryLoadTensorflowNode(): string | null {
   try {
@@ -22,23 +22,20 @@ function tryLoadTensorflowNode(): string | null {
 }
 
 /**
- * Initializes and returns the tfjs backend to use. `preference` (or the environment variable)
- * forces one; otherwise tensorflow if tfjs-node loads, else wasm.
+ * Initializes and returns the tfjs backend to use. `preference` (default RELU_AE_BACKEND, else
+ * auto) forces one; auto is tensorflow if tfjs-node loads, else wasm. Calling it again with the
+ * same preference is cheap.
  */
-export async function initializeBackend(
-  preference: string | undefined = process.env[BACKEND_ENVIRONMENT_VARIABLE],
-): Promise<BackendName> {
-  const wanted = preference === undefined || preference === '' ? 'auto' : preference;
-  if (wanted !== 'auto' && !(BACKEND_NAMES as readonly string[]).includes(wanted)) {
-    throw new Error(
-      `${BACKEND_ENVIRONMENT_VARIABLE}: unknown backend ${JSON.stringify(wanted)}; expected one of auto, ${BACKEND_NAMES.join(', ')}`,
-    );
+export async function initializeBackend(preference?: string): Promise<BackendName> {
+  const wanted: BackendPreference = preference === undefined ? readSettings().backend : (preference as BackendPreference);
+  if (!(BACKEND_PREFERENCES as readonly string[]).includes(wanted)) {
+    throw new SpecError(ENVIRONMENT_VARIABLES.backend, `unknown value ${JSON.stringify(wanted)}; expected one of ${BACKEND_PREFERENCES.join(', ')}`);
   }
   if (wanted === 'tensorflow' || wanted === 'auto') {
     const failure = tryLoadTensorflowNode();
     if (failure === null && (await tf.setBackend('tensorflow'))) return 'tensorflow';
     if (wanted === 'tensorflow') {
-      throw new Error(`${BACKEND_ENVIRONMENT_VARIABLE}=tensorflow, but @tensorflow/tfjs-node did not load: ${failure}`);
+      throw new SpecError(ENVIRONMENT_VARIABLES.backend, `tensorflow was asked for, but @tensorflow/tfjs-node did not load: ${failure}`);
     }
   }
   if (wanted === 'wasm' || wanted === 'auto') {

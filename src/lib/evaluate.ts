@@ -1,38 +1,12 @@
 /**
- * Metrics and diagnostics computed from a network's activations on a data set: reconstruction
- * error, dead rectifier units, and the shape of the code. Pure functions of arrays, so they are
- * cheap to test and shared by every engine.
+ * Metrics and diagnostics of a network on a data set, computed from its activations: the
+ * reconstruction error, dead rectifier units, the shape of the code, sparsity, and the samples a
+ * result keeps for plots. Pure functions of arrays, shared by every engine and run kind.
  */
+import { Dataset } from './data/idx';
+import { TrainingEngine } from './engine/types';
+import { meanSquaredError, reconstructionLoss } from './losses';
 import { LossName, NetworkSpec } from './spec';
-import { CROSS_ENTROPY_EPSILON } from './engine/tfjsEngine';
-
-/** Mean squared error over every value. */
-export function meanSquaredError(predictions: Float32Array, targets: Float32Array): number {
-  if (predictions.length !== targets.length) {
-    throw new Error(`meanSquaredError: ${predictions.length} predictions for ${targets.length} targets`);
-  }
-  let sum = 0;
-  for (let index = 0; index < predictions.length; index++) {
-    const difference = predictions[index] - targets[index];
-    sum += difference * difference;
-  }
-  return sum / predictions.length;
-}
-
-/** Binary cross-entropy averaged over every value, predictions clipped as in training. */
-export function binaryCrossEntropy(predictions: Float32Array, targets: Float32Array): number {
-  let sum = 0;
-  for (let index = 0; index < predictions.length; index++) {
-    const clipped = Math.min(Math.max(predictions[index], CROSS_ENTROPY_EPSILON), 1 - CROSS_ENTROPY_EPSILON);
-    sum -= targets[index] * Math.log(clipped) + (1 - targets[index]) * Math.log(1 - clipped);
-  }
-  return sum / predictions.length;
-}
-
-/** The reconstruction loss named by a training spec. */
-export function reconstructionLoss(loss: LossName, predictions: Float32Array, targets: Float32Array): number {
-  return loss === 'mse' ? meanSquaredError(predictions, targets) : binaryCrossEntropy(predictions, targets);
-}
 
 /**
  * Per layer, the fraction of units whose output is zero for every sample: "dead" units of a
@@ -107,4 +81,127 @@ export function hiddenSparsity(network: NetworkSpec, activations: Float32Array[]
 export function roundedArray(values: ArrayLike<number>, digits = 4): number[] {
   const scale = 10 ** digits;
   return Array.from(values, (value) => Math.round(value * scale) / scale);
+}
+
+/** What a network does on a set: its loss, MSE, dead units, and every layer's activations. */
+export interface SetEvaluation {
+  loss: number;
+  meanSquaredError: number;
+  deadFraction: (number | null)[];
+  activations: Float32Array[];
+}
+
+/** Evaluates the engine's current parameters on inputs against targets (default: the inputs). */
+export function evaluateOnSet(
+  engine: TrainingEngine,
+  network: NetworkSpec,
+  loss: LossName,
+  inputs: Float32Array,
+  targets: Float32Array = inputs,
+): SetEvaluation {
+  const count = inputs.length / network.layers[0].inputSize;
+  const activations = engine.forward(inputs, count);
+  const reconstructions = activations[activations.length - 1];
+  return {
+    loss: reconstructionLoss(loss, reconstructions, targets),
+    meanSquaredError: meanSquaredError(reconstructions, targets),
+    deadFraction: deadUnitFractions(network, activations, count),
+    activations,
+  };
+}
+
+/**
+ * The first two principal components of row vectors [count × width] (power iteration on the
+ * covariance, deflated), to draw a code wider than 2 in the plane. Deterministic: the iteration
+ * starts from a fixed vector. Returns the projected points and each component's share of variance.
+ */
+export function principalComponents2(values: Float32Array, count: number, width: number): { points: [number, number][]; explainedVariance: [number, number] } {
+  const means = new Float64Array(width);
+  for (let row = 0; row < count; row++) for (let column = 0; column < width; column++) means[column] += values[row * width + column] / count;
+  const covariance = new Float64Array(width * width);
+  for (let row = 0; row < count; row++) {
+    for (let first = 0; first < width; first++) {
+      const a = values[row * width + first] - means[first];
+      for (let second = 0; second < width; second++) covariance[first * width + second] += (a * (values[row * width + second] - means[second])) / count;
+    }
+  }
+  let totalVariance = 0;
+  for (let index = 0; index < width; index++) totalVariance += covariance[index * width + index];
+  const components: Float64Array[] = [];
+  const eigenvalues: number[] = [];
+  for (let component = 0; component < 2; component++) {
+    let vector = new Float64Array(width).map((_, index) => 1 / Math.sqrt(width) + index * 1e-3);
+    let eigenvalue = 0;
+    for (let iteration = 0; iteration < 500; iteration++) {
+      const next = new Float64Array(width);
+      for (let row = 0; row < width; row++) for (let column = 0; column < width; column++) next[row] += covariance[row * width + column] * vector[column];
+      const norm = Math.hypot(...next);
+      if (norm === 0) break;
+      next.forEach((value, index) => (next[index] = value / norm));
+      const change = next.reduce((total, value, index) => total + Math.abs(value - vector[index]), 0);
+      vector = next;
+      eigenvalue = norm;
+      if (change < 1e-10) break;
+    }
+    components.push(vector);
+    eigenvalues.push(eigenvalue);
+    // Deflate: remove the found direction so that the next iteration finds the second one.
+    for (let row = 0; row < width; row++) for (let column = 0; column < width; column++) covariance[row * width + column] -= eigenvalue * vector[row] * vector[column];
+  }
+  const points = Array.from({ length: count }, (_, row): [number, number] => {
+    const project = (component: Float64Array): number => {
+      let sum = 0;
+      for (let column = 0; column < width; column++) sum += (values[row * width + column] - means[column]) * component[column];
+      return sum;
+    };
+    return [project(components[0]), project(components[1])];
+  });
+  const share = (value: number): number => (totalVariance > 0 ? value / totalVariance : 0);
+  return { points, explainedVariance: [share(eigenvalues[0]), share(eigenvalues[1])] };
+}
+
+/** Test-set samples kept with a result for plots: codes in the plane and a few reconstructions. */
+export interface RunSamples {
+  /** The code of the first CODE_SAMPLE_COUNT test examples as a point in the plane, with its label. */
+  codes: { x: number; y: number; label: number }[];
+  /**
+   * How the points were made: the code itself when it has at most 2 dimensions, else its first two
+   * principal components (with their share of the code's variance).
+   */
+  codeProjection: { kind: 'identity'; latentSize: number } | { kind: 'principalComponents'; latentSize: number; explainedVariance: [number, number] };
+  /** The first test example of each class: its test index, the original and the reconstruction (rounded). */
+  reconstructions: { index: number; label: number; original: number[]; reconstruction: number[] }[];
+}
+
+/** How many test codes a result keeps for the scatter plot. */
+export const CODE_SAMPLE_COUNT = 1000;
+
+/** The samples a result keeps: see RunSamples. */
+export function collectSamples(codes: Float32Array, latentSize: number, reconstructions: Float32Array, test: Dataset): RunSamples {
+  const codeCount = Math.min(CODE_SAMPLE_COUNT, test.count);
+  const round = (value: number): number => Math.round(value * 1e4) / 1e4;
+  let points: [number, number][];
+  let codeProjection: RunSamples['codeProjection'];
+  if (latentSize <= 2) {
+    points = Array.from({ length: codeCount }, (_, sample): [number, number] => [codes[sample * latentSize], latentSize > 1 ? codes[sample * latentSize + 1] : 0]);
+    codeProjection = { kind: 'identity', latentSize };
+  } else {
+    const projection = principalComponents2(codes.subarray(0, codeCount * latentSize), codeCount, latentSize);
+    points = projection.points;
+    codeProjection = { kind: 'principalComponents', latentSize, explainedVariance: projection.explainedVariance.map((share) => Math.round(share * 1e4) / 1e4) as [number, number] };
+  }
+  const codePoints = points.map(([x, y], sample) => ({ x: round(x), y: round(y), label: test.labels[sample] }));
+  const firstOfEachClass: RunSamples['reconstructions'] = [];
+  const featureSize = test.featureSize;
+  for (let label = 0; label < 10; label++) {
+    const index = test.labels.indexOf(label);
+    if (index < 0) continue;
+    firstOfEachClass.push({
+      index,
+      label,
+      original: roundedArray(test.images.subarray(index * featureSize, (index + 1) * featureSize), 3),
+      reconstruction: roundedArray(reconstructions.subarray(index * featureSize, (index + 1) * featureSize), 3),
+    });
+  }
+  return { codes: codePoints, codeProjection, reconstructions: firstOfEachClass };
 }

@@ -1,26 +1,78 @@
 /**
- * relu-ae-lab: build, train and diagnose fully connected autoencoders on MNIST, run seeded
- * experiments with a result cache, compare configurations with paired statistics, and plot.
+ * relu-ae-lab: build, train and diagnose fully connected autoencoders, run seeded experiments with
+ * a result cache, compare configurations with paired statistics, and plot — in plain Node or in a
+ * tslab notebook. The report's own machinery is in `relu-ae-lab/report`; tfjs-typed helpers (a
+ * trained network as a tf.Sequential) are in `relu-ae-lab/tfjs`.
+ *
+ *   loadData ─▶ trainAutoencoder({ config, data, seed }) ─▶ result (config, history, diagnostics, samples)
+ *   experiment(name, profile, configurations) ─▶ runExperiment ─▶ runs ─▶ compareLabels / plots
  */
-export * from './spec';
-export * from './validate';
-export * from './random';
-export * from './data';
-export * from './model';
-export * from './backend';
-export * from './train';
-export * from './run';
-export * from './recipes';
-export * from './evaluate';
-export * from './stats';
-export * from './environment';
-export * from './engine/index';
-export * from './experiment/cache';
-export * from './experiment/profiles';
-export * from './experiment/runner';
-export * from './display';
-export * from './image';
-export * from './plots';
-export * from './claims';
-export * from './notebook';
-export * from './designs';
+
+// Specs: what a user writes, validated and resolved at the boundary.
+export {
+  ACTIVATION_NAMES, DEFAULT_AUTOENCODER_SPEC, DEFAULT_ELU_ALPHA, DEFAULT_LEAKY_RELU_SLOPE, DEFAULT_LEARNING_RATES, DEFAULT_MOMENTUM,
+  DEFAULT_TRAINING_SPEC, INITIALIZER_NAMES, LOSS_NAMES, OPTIMIZER_NAMES, resolveActivation, resolveAutoencoderSpec, resolveTrainingSpec, SpecError,
+} from './spec';
+export type {
+  Activation, ActivationInput, ActivationName, AutoencoderSpec, AutoencoderSpecInput, DenseLayerSpec, InitializerName, InputCorruption,
+  LossName, NetworkSpec, OptimizerInput, OptimizerName, OptimizerSpec, Parameters, TrainingSpec, TrainingSpecInput,
+} from './spec';
+
+// Data.
+export {
+  DATA_SOURCES, DataFileError, DEFAULT_DATA_OPTIONS, FASHION_MNIST_DIRECTORIES, IMAGE_SIZE, loadData, loadEmbeddedDigits, loadIdxPair, resolveDataOptions,
+} from './data/index';
+export type { DataDescription, DataOptions, DataOptionsInput, DataSource, DataSplit, Dataset } from './data/index';
+
+// Models, training and runs.
+export { initializeParameters, networkFromSpec } from './model';
+export { DIVERGENCE_FACTOR, trainNetwork } from './train';
+export type { Divergence, EpochRecord, NetworkTrainingOutcome, TrainNetworkOptions } from './train';
+export { blasAvailable, prepareEngine } from './engine/index';
+export type { EngineChoice } from './engine/index';
+export { initializeBackend } from './backend';
+export {
+  collectVersions, executeRun, resolveAutoencoderRunConfig, resolveRunConfig, resolveStackedDenoisingConfig, trainAutoencoder, trainStackedDenoising,
+} from './runs/index';
+export type {
+  AutoencoderRunConfig, AutoencoderRunInput, AutoencoderRunResult, FinalDiagnostics, RunConfig, RunInput, RunResult, StackedDenoisingResult,
+  StackedDenoisingRunConfig, StackedDenoisingRunInput, StackedDenoisingSpec, TrainAutoencoderOptions, Versions,
+} from './runs/index';
+
+// Evaluation and diagnostics.
+export { binaryCrossEntropy, meanSquaredError } from './losses';
+export { codeStatistics, deadUnitFractions, hiddenSparsity, principalComponents2 } from './evaluate';
+export type { CodeStatistics, RunSamples } from './evaluate';
+
+// Experiments.
+export { defaultCacheDirectory } from './experiment/cache';
+export { planExperiment, progressLine, runExperiment, terminalProgress } from './experiment/runner';
+export type { Experiment, ExperimentConfiguration, ExperimentPlan, ExperimentProgress, ExperimentResult, ExperimentRun, RunExperimentOptions } from './experiment/runner';
+export {
+  autoencoderConfiguration, bestOnGrid, configurationSummaryRows, experiment, finalTrainLoss, finalValidationMse, SUMMARY_COLUMNS,
+} from './experiment/designs';
+export type { AutoencoderConfigurationOptions, GridChoice } from './experiment/designs';
+export { PROFILES, resolveProfile } from './experiment/profiles';
+export type { Profile, ProfileName } from './experiment/profiles';
+
+// Statistics and comparisons.
+export { comparePaired, holmAdjustedVerdicts, meanInterval, summarize, verdictFromInterval } from './stats';
+export type { PairedComparison, Summary, ValuesBySeed, Verdict } from './stats';
+export { compareLabels, describeComparison, valuesBySeed } from './compare';
+export type { Comparison, CompareOptions } from './compare';
+
+// Plots (pure specs) and their display.
+export { codeScatterFigure, deadUnitsFigure, lossCurvesFigure, stagesFigure } from './plots/figures';
+export type { Figure, LossCurvesOptions } from './plots/figures';
+export { finalMetricSpec, sweepSpec, tradeoffSpec } from './plots/specs';
+export type { SweepOptions } from './plots/specs';
+export { ARM_COLOURS, VERDICT_COLOURS } from './plots/palette';
+export { asRuns, describeRunConfig } from './plots/runs';
+export type { PlotRun, RunsInput } from './plots/runs';
+export { escapeHtml, progressHtml, tableHtml } from './display/html';
+export type { TableColumn } from './display/html';
+export { plotlyChartHtml } from './display/plotly';
+export { vegaLiteHtml } from './display/vega';
+export { reconstructionGridHtml } from './display/grids';
+export { createNotebook } from './notebook';
+export type { Notebook, NotebookOptions, TslabLike } from './notebook';

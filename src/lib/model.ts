@@ -1,15 +1,13 @@
 /**
- * Turns an autoencoder spec into a dense network, draws its seeded initial parameters, and builds
- * the equivalent TensorFlow.js model for users who want a tf.LayersModel.
+ * Turns an autoencoder spec into a dense network and draws its seeded initial parameters. (The
+ * equivalent tf.LayersModel, for users who want tfjs's own predict and save, is in tfjs/layers.ts,
+ * behind the `relu-ae-lab/tfjs` entry.)
  */
-import * as tf from '@tensorflow/tfjs';
 import { createRandom } from './random';
-import { Activation, AutoencoderSpec, DenseLayerSpec, NetworkSpec, Parameters } from './spec';
-import { resolveAutoencoderSpec } from './validate';
+import { Activation, AutoencoderSpec, DenseLayerSpec, InitializerName, NetworkSpec, Parameters } from './spec';
 
-/** The dense layers of an autoencoder: encoder, bottleneck, decoder, output. */
-export function networkFromSpec(partial: Partial<AutoencoderSpec> = {}): NetworkSpec {
-  const spec = resolveAutoencoderSpec(partial);
+/** The dense layers of a resolved autoencoder spec: encoder, bottleneck, decoder, output. */
+export function networkFromSpec(spec: AutoencoderSpec): NetworkSpec {
   const sizes = spec.layerSizes;
   const layerCount = sizes.length - 1;
   const codeLayerIndex = layerCount / 2 - 1;
@@ -17,7 +15,7 @@ export function networkFromSpec(partial: Partial<AutoencoderSpec> = {}): Network
   for (let index = 0; index < layerCount; index++) {
     const isOutput = index === layerCount - 1;
     const isCode = index === codeLayerIndex;
-    const activation = (isOutput ? spec.outputActivation : isCode ? spec.bottleneckActivation : spec.hiddenActivation) as Activation;
+    const activation: Activation = isOutput ? spec.outputActivation : isCode ? spec.bottleneckActivation : spec.hiddenActivation;
     layers.push({
       inputSize: sizes[index],
       outputSize: sizes[index + 1],
@@ -31,30 +29,56 @@ export function networkFromSpec(partial: Partial<AutoencoderSpec> = {}): Network
 /** Options of initializeParameters. */
 export interface InitializeOptions {
   network: NetworkSpec;
-  /** Kernel initializer (biases start at zero). Default 'glorotUniform'. */
-  initializer?: AutoencoderSpec['initializer'];
+  initializer: InitializerName;
   seed: number;
 }
 
 /**
- * Draws initial parameters from a seeded generator. Glorot uniform: U(±√(6/(in+out))), as Keras;
- * He uniform: U(±√(6/in)). Each layer draws from its own named stream so that changing one
- * layer's size does not change another's initial weights.
+ * Keras's truncated normal keeps draws within two standard deviations, which shrinks the variance
+ * by this factor; dividing by it restores the intended variance (Keras's VarianceScaling constant).
+ */
+const TRUNCATED_NORMAL_STDDEV_CORRECTION = 0.87962566103423978;
+
+/**
+ * Draws initial parameters from a seeded generator; see INITIALIZER_NAMES in spec.ts for each rule.
+ * Each layer draws its kernel from its own named stream (and its bias from another) so that
+ * changing one layer's size does not change another's initial weights.
  */
 export function initializeParameters(options: InitializeOptions): Parameters {
-  const initializer = options.initializer ?? 'glorotUniform';
   const weights: Float32Array[] = [];
   const biases: Float32Array[] = [];
   options.network.layers.forEach((layer, index) => {
     const random = createRandom(options.seed, `init/${index}`);
-    const limit =
-      initializer === 'heUniform'
-        ? Math.sqrt(6 / layer.inputSize)
-        : Math.sqrt(6 / (layer.inputSize + layer.outputSize));
     const kernel = new Float32Array(layer.inputSize * layer.outputSize);
-    for (let position = 0; position < kernel.length; position++) kernel[position] = (2 * random.next() - 1) * limit;
+    const bias = new Float32Array(layer.outputSize);
+    const uniform = (target: Float32Array, limit: number, source = random): void => {
+      for (let position = 0; position < target.length; position++) target[position] = (2 * source.next() - 1) * limit;
+    };
+    switch (options.initializer) {
+      case 'glorotUniform':
+        uniform(kernel, Math.sqrt(6 / (layer.inputSize + layer.outputSize)));
+        break;
+      case 'heUniform':
+        uniform(kernel, Math.sqrt(6 / layer.inputSize));
+        break;
+      case 'heNormal': {
+        const scale = Math.sqrt(2 / layer.inputSize) / TRUNCATED_NORMAL_STDDEV_CORRECTION;
+        for (let position = 0; position < kernel.length; position++) {
+          let draw = random.nextNormal();
+          while (Math.abs(draw) > 2) draw = random.nextNormal();
+          kernel[position] = draw * scale;
+        }
+        break;
+      }
+      case 'pytorchDefault': {
+        const limit = 1 / Math.sqrt(layer.inputSize);
+        uniform(kernel, limit);
+        uniform(bias, limit, createRandom(options.seed, `init/bias/${index}`));
+        break;
+      }
+    }
     weights.push(kernel);
-    biases.push(new Float32Array(layer.outputSize));
+    biases.push(bias);
   });
   return { weights, biases };
 }
@@ -65,83 +89,4 @@ export function cloneParameters(parameters: Parameters): Parameters {
     weights: parameters.weights.map((kernel) => kernel.slice()),
     biases: parameters.biases.map((bias) => bias.slice()),
   };
-}
-
-/** Applies an activation to a tensor, the tfjs way (used by the tfjs engine and the built model). */
-export function applyActivationTensor(input: tf.Tensor, activation: Activation): tf.Tensor {
-  switch (activation.name) {
-    case 'relu':
-      return tf.relu(input);
-    case 'leakyRelu':
-      return tf.leakyRelu(input, activation.slope);
-    case 'elu':
-      // tf.elu has alpha fixed at 1. α·elu(x) + (1−α)·relu(x) equals ELU with slope α for x < 0 and
-      // is x for x > 0, built only from ops tfjs can differentiate (tf.where over tf.greater is not).
-      return activation.alpha === 1 || activation.alpha === undefined
-        ? tf.elu(input)
-        : tf.add(tf.mul(activation.alpha, tf.elu(input)), tf.mul(1 - activation.alpha, tf.relu(input)));
-    case 'sigmoid':
-      return tf.sigmoid(input);
-    case 'tanh':
-      return tf.tanh(input);
-    case 'softplus':
-      return tf.softplus(input);
-    case 'linear':
-      return input;
-  }
-}
-
-/**
- * An activation from a spec as a tfjs layer, for the activations Keras has no string for (leaky
- * ReLU with any slope, ELU with alpha ≠ 1). Registered, so models holding it can be saved and loaded.
- */
-export class SpecActivationLayer extends tf.layers.Layer {
-  static readonly className = 'ReluAeLabActivation';
-  readonly activation: Activation;
-
-  constructor(config: { activation: Activation; name?: string }) {
-    super({ name: config.name });
-    this.activation = config.activation;
-  }
-
-  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return applyActivationTensor(Array.isArray(inputs) ? inputs[0] : inputs, this.activation);
-  }
-
-  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    return inputShape;
-  }
-
-  getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), activation: { ...this.activation } };
-  }
-}
-tf.serialization.registerClass(SpecActivationLayer);
-
-/**
- * Builds a tf.Sequential autoencoder holding the given parameters, for users who want to use
- * tfjs's own predict/save. Activations Keras lacks as strings (leaky ReLU with a slope, ELU with
- * alpha ≠ 1) are added as SpecActivationLayer layers after a linear dense layer.
- */
-export function buildTfModel(network: NetworkSpec, parameters: Parameters): tf.Sequential {
-  const model = tf.sequential();
-  network.layers.forEach((layer, index) => {
-    const simple = ['relu', 'sigmoid', 'tanh', 'softplus', 'linear'].includes(layer.activation.name) ||
-      (layer.activation.name === 'elu' && (layer.activation.alpha ?? 1) === 1);
-    model.add(
-      tf.layers.dense({
-        units: layer.outputSize,
-        inputShape: index === 0 ? [layer.inputSize] : undefined,
-        activation: simple ? (layer.activation.name as 'relu') : 'linear',
-        name: `dense_${index}`,
-      }),
-    );
-    if (!simple) model.add(new SpecActivationLayer({ activation: layer.activation, name: `activation_${index}` }));
-    // setWeights copies the values into the layer's variables; tidy frees the temporary tensors.
-    tf.tidy(() => model.getLayer(`dense_${index}`).setWeights([
-      tf.tensor2d(parameters.weights[index], [layer.inputSize, layer.outputSize]),
-      tf.tensor1d(parameters.biases[index]),
-    ]));
-  });
-  return model;
 }

@@ -1,20 +1,24 @@
 /**
- * The glue a notebook needs, in one object: the profile, plot display, live progress for
- * experiments, tables and verdict paragraphs. Notebooks pass in the tslab module so this library
- * never depends on running inside a kernel.
+ * The glue a tslab notebook needs, in one object: the profile, charts that work with and without
+ * scripts, tables, live progress for experiments, and a line that says how the notebook ran.
+ * Notebooks pass in the tslab module, so this library never depends on running inside a kernel.
  *
- *   const book = lab.createNotebook(tslab, { idPrefix: "c1" });
+ *   const book = lab.createNotebook(tslab, { idPrefix: "c1", profile: profileName });
  *   const result = await book.run(lab.experiment("C1", book.profile, [...]));
+ *   await book.plotly(lab.lossCurvesFigure(result.runs));
  *   await book.vegaLite(lab.finalMetricSpec(result.runs));
  */
 import * as fs from 'fs';
-import { ClaimComparison, ClaimRecord } from './claims';
-import { createNotebookDisplay, escapeHtml, formatDuration, progressHtml, tableHtml, TableColumn } from './display';
-import { blasAvailable, resolveEnginePreference } from './engine/index';
-import { collectVersions } from './environment';
-import { Profile, profileFromEnvironment } from './experiment/profiles';
-import { Experiment, ExperimentResult, progressLine, runExperiment } from './experiment/runner';
-import { Figure } from './plots';
+import { reconstructionGridHtml } from './display/grids';
+import { escapeHtml, formatDuration, progressHtml, tableHtml, TableColumn } from './display/html';
+import { plotlyChartHtml, PlotlyFigure, plotlyLibraryHtml } from './display/plotly';
+import { vegaLiteHtml, VegaLiteSpec } from './display/vega';
+import { blasAvailable } from './engine/blasEngine';
+import { resolveProfile, Profile } from './experiment/profiles';
+import { Experiment, ExperimentResult, progressLine, runExperiment, RunExperimentOptions } from './experiment/runner';
+import { RunsInput } from './plots/runs';
+import { collectVersions } from './runs/result';
+import { readSettings } from './settings';
 
 /** The part of tslab's API used here. */
 export interface TslabLike {
@@ -25,56 +29,36 @@ export interface TslabLike {
 export interface Notebook {
   profile: Profile;
   html(html: string): void;
-  markdownNote(text: string): void;
-  plotly(figure: Figure): void;
-  vegaLite(spec: Record<string, unknown>): Promise<void>;
+  /** A short note in grey italics. */
+  note(text: string): void;
+  /** An interactive plotly chart with a static image that shows where scripts do not run. */
+  plotly(figure: PlotlyFigure): Promise<void>;
+  /** A vega-lite chart as a static image. */
+  vegaLite(spec: VegaLiteSpec): Promise<void>;
   table(rows: ReadonlyArray<Readonly<Record<string, unknown>>>, columns: ReadonlyArray<string | TableColumn>): void;
-  /** Runs an experiment with a live progress line and a closing summary line. */
-  run(experiment: Experiment): Promise<ExperimentResult>;
-  /** The profile, engine, backend and versions this notebook ran with. */
+  /** The first test example of each class and its reconstruction by each run. */
+  reconstructions(runs: RunsInput): void;
+  /** Runs an experiment with a live progress line (and its estimated time) and a closing summary line. */
+  run(experiment: Experiment, options?: Omit<RunExperimentOptions, 'onProgress'>): Promise<ExperimentResult>;
+  /** The profile, engine, backend and versions this notebook runs with. */
   showSetup(): void;
-  /** A claim's verdict with its numbers, in a coloured box. */
-  showVerdict(record: ClaimRecord): void;
 }
 
-const VERDICT_COLOURS = { supported: '#2e7d32', contradicted: '#c62828', inconclusive: '#8d6e00' } as const;
-
-/** One comparison as a sentence with its numbers. */
-export function describeComparison(comparison: ClaimComparison): string {
-  const result = comparison.result;
-  const format = (value: number): string => (Number.isFinite(value) ? value.toPrecision(3) : String(value));
-  return (
-    `${comparison.candidateLabel} vs ${comparison.baselineLabel}: ${comparison.metricName} ${format(result.candidate.mean)} ± ${format(result.candidate.standardDeviation)} ` +
-    `vs ${format(result.baseline.mean)} ± ${format(result.baseline.standardDeviation)} (mean ± sd over ${result.pairedSeeds.length} seeds); ` +
-    `paired difference (baseline − candidate) ${format(result.meanDifference)} ` +
-    `(${Number.isFinite(result.relativeDifference) ? (100 * result.relativeDifference).toFixed(1) : '?'}% of the baseline), ${result.reason} → ${result.verdict}`
-  );
+export interface NotebookOptions {
+  /** Goes into every chart id; give each notebook its own so two notebooks in one page don't share ids. */
+  idPrefix: string;
+  /** A profile or its name; default RELU_AE_PROFILE, else 'default'. */
+  profile?: Profile | string;
 }
 
-/** Marks a send function already wrapped by serializeKernelSends. */
+/** Marks a send function already wrapped by serializeSends. */
 const SERIALIZED = Symbol.for('relu-ae-lab.serializedSend');
 
 /**
- * Makes the kernel's ZeroMQ publisher queue its sends. tslab calls zeromq 6's `send` without
- * awaiting it, and zeromq 6 throws "Socket is busy writing" when a send is still in progress —
- * which happens after a large output (the embedded plotly library, a big SVG). The throw lands in
- * the cell, and tslab's attempt to print it throws again, so the cell fails with no error text.
- * Chaining each send after the previous one keeps the order and never overlaps them. Safe to call
- * more than once; outside a tslab kernel (no zeromq) it does nothing.
- */
-export function serializeKernelSends(): boolean {
-  let zeromq: { Publisher?: { prototype: object } };
-  try {
-    zeromq = require(require.resolve('zeromq', { paths: [require.resolve('tslab')] }));
-  } catch {
-    return false;
-  }
-  return zeromq.Publisher ? serializeSends(zeromq.Publisher.prototype) : false;
-}
-
-/**
  * Replaces `prototype.send` with one that waits for the same object's previous send to settle
- * before starting the next. Returns false when there is no send function to wrap.
+ * before starting the next. tslab calls zeromq 6's `send` without awaiting it, and zeromq 6 throws
+ * "Socket is busy writing" when a send is still in progress — after a large output — so the cell
+ * fails with no error text. Returns false when there is no send function to wrap.
  */
 export function serializeSends(prototype: object): boolean {
   const original = (prototype as { send?: unknown }).send as ((...parts: unknown[]) => unknown) | undefined;
@@ -95,49 +79,75 @@ export function serializeSends(prototype: object): boolean {
   return true;
 }
 
-export function createNotebook(tslab: TslabLike, options: { idPrefix: string; profile?: Profile }): Notebook {
+/** Queues the tslab kernel's zeromq sends (see serializeSends); outside a kernel it does nothing. */
+export function serializeKernelSends(): boolean {
+  let zeromq: { Publisher?: { prototype: object } };
+  try {
+    zeromq = require(require.resolve('zeromq', { paths: [require.resolve('tslab')] }));
+  } catch {
+    return false;
+  }
+  return zeromq.Publisher ? serializeSends(zeromq.Publisher.prototype) : false;
+}
+
+export function createNotebook(tslab: TslabLike, options: NotebookOptions): Notebook {
   serializeKernelSends();
-  const profile = options.profile ?? profileFromEnvironment();
-  const display = createNotebookDisplay({ idPrefix: options.idPrefix });
-  tslab.display.html(display.plotlyLibraryHtml());
+  const profile = typeof options.profile === 'object' ? options.profile : resolveProfile(options.profile);
   const html = (content: string): void => tslab.display.html(content);
+  let chartCount = 0;
+  let libraryLoaded = false;
+  const loadPlotlyOnce = (): void => {
+    if (libraryLoaded) return;
+    libraryLoaded = true;
+    // The library runs once in the page, then its output is replaced by a stub, so that a saved
+    // notebook does not carry 1.4 MB of JavaScript (a report build adds one shared copy per page).
+    const library = tslab.newDisplay();
+    library.html(plotlyLibraryHtml());
+    library.html('<span class="relu-ae-plotly-loaded" style="display:none"></span>');
+  };
   return {
     profile,
     html,
-    markdownNote: (text) => html(`<p style="color:#555;font-style:italic">${escapeHtml(text)}</p>`),
-    plotly: (figure) => html(display.plotlyHtml(figure)),
-    vegaLite: async (spec) => html(await display.vegaLiteHtml(spec)),
+    note: (text) => html(`<p style="color:#555;font-style:italic">${escapeHtml(text)}</p>`),
+    async plotly(figure) {
+      loadPlotlyOnce();
+      chartCount += 1;
+      html(await plotlyChartHtml(figure, { id: `${options.idPrefix}-chart-${chartCount}` }));
+    },
+    async vegaLite(spec) {
+      html(await vegaLiteHtml(spec));
+    },
     table: (rows, columns) => html(tableHtml(rows, columns)),
-    async run(experiment) {
+    reconstructions: (runs) => html(reconstructionGridHtml(runs)),
+    async run(experiment, runOptions = {}) {
       const line = tslab.newDisplay();
-      const progressFile = process.env.RELU_AE_PROGRESS_FILE;
+      const progressFile = readSettings().progressFile;
       const result = await runExperiment(experiment, {
+        ...runOptions,
         onProgress: (progress) => {
           if (progressFile) fs.writeFileSync(progressFile, progressLine(progress));
-          line.html(
-            progressHtml({
-              runsDone: progress.doneRuns,
-              runsTotal: progress.totalRuns,
-              currentLabel: progress.running.join(' | '),
-              epoch: 0,
-              etaSeconds: progress.etaSeconds ?? undefined,
-            }),
-          );
+          line.html(progressHtml({
+            runsDone: progress.doneRuns,
+            runsTotal: progress.totalRuns,
+            currentLabel: progress.running.join(' | '),
+            etaSeconds: progress.etaSeconds ?? undefined,
+          }));
         },
       });
+      const notes = result.notes.length ? ` · ${result.notes.map(escapeHtml).join(' · ')}` : '';
       line.html(
         `<p style="font:12px monospace">${escapeHtml(experiment.name)}: ${result.runs.length} runs ` +
           `(${result.computedRuns} computed, ${result.cachedRuns} from the cache${result.corruptFiles.length ? `, ${result.corruptFiles.length} corrupt cache files recomputed` : ''}) ` +
-          `in ${formatDuration(result.wallSeconds)} on ${escapeHtml(result.engine)}</p>`,
+          `in ${formatDuration(result.wallSeconds)} on ${escapeHtml(result.engine)}${notes}</p>`,
       );
       return result;
     },
     showSetup() {
       const versions = collectVersions();
-      const engine = resolveEnginePreference(process.env.RELU_AE_ENGINE);
+      const engine = readSettings().engine;
       const blas = blasAvailable();
       const engineText = engine === 'tfjs' || (engine === 'auto' && !blas.available)
-        ? `tfjs (${blas.available ? 'forced' : escapeHtml(blas.reason ?? '')})`
+        ? `tfjs (${blas.available ? 'asked for' : escapeHtml(blas.reason ?? '')})`
         : 'blas (native OpenBLAS fast path)';
       html(
         `<p style="font:12px monospace;color:#444">profile: ${escapeHtml(profile.description)}<br>` +
@@ -145,65 +155,5 @@ export function createNotebook(tslab: TslabLike, options: { idPrefix: string; pr
           `versions: ${escapeHtml(Object.entries(versions).map(([name, value]) => `${name} ${value}`).join(' · '))}</p>`,
       );
     },
-    showVerdict(record) {
-      const colour = VERDICT_COLOURS[record.verdict];
-      const items = record.comparisons
-        .map((comparison) => `<li>${comparison.primary ? '' : '(context) '}${escapeHtml(describeComparison(comparison))}</li>`)
-        .join('');
-      html(
-        `<div class="verdict" style="border-left:6px solid ${colour};padding:8px 12px;background:#fafafa">` +
-          `<p style="margin:0"><b>${record.id} — “${escapeHtml(record.threadWords)}”</b></p>` +
-          `<p style="margin:4px 0;font-size:1.2em;color:${colour}"><b>Verdict: ${record.verdict}</b></p>` +
-          `<ul style="margin:4px 0">${items}</ul>` +
-          `<p style="margin:0;color:#555">Conditions: ${escapeHtml(record.conditions)}</p></div>`,
-      );
-    },
   };
-}
-
-/** The claims table of the index: verdicts coloured, each claim linked to its notebook's page. */
-export function claimsTableHtml(rows: { claim: string; thread: string; verdict: string; effect: string; seeds: number; notebook: string }[]): string {
-  const body = rows
-    .map((row) => {
-      const colour = VERDICT_COLOURS[row.verdict as keyof typeof VERDICT_COLOURS] ?? '#333';
-      return `<tr><td style="text-align:left"><a href="${escapeHtml(row.notebook)}.html">${escapeHtml(row.claim)}</a></td>` +
-        `<td style="text-align:left">${escapeHtml(row.thread)}</td>` +
-        `<td style="text-align:left;color:${colour}"><b>${escapeHtml(row.verdict)}</b></td>` +
-        `<td style="text-align:left">${escapeHtml(row.effect)}</td><td style="text-align:right">${row.seeds}</td></tr>`;
-    })
-    .join('\n');
-  const header = ['claim', "the thread's words", 'verdict', 'effect: mean paired difference [95% interval] (relative)', 'seeds']
-    .map((title) => `<th style="text-align:left">${escapeHtml(title)}</th>`)
-    .join('');
-  return `<table class="claims-table"><thead><tr>${header}</tr></thead><tbody>${body}</tbody></table>`;
-}
-
-/** What the report script recorded about this build (reports/build.json), or {} outside a build. */
-export function readBuildInfo(file = process.env.RELU_AE_BUILD_INFO): Record<string, unknown> {
-  if (!file || !fs.existsSync(file)) return {};
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
-
-/** How the report was made: profile, engine, backend, versions, data, and time per notebook. */
-export function buildInfoHtml(build: Record<string, unknown>, claims: ClaimRecord[], profile: Profile): string {
-  const uniqueRuns = [...new Map(claims.flatMap((claim) => claim.runs).map((run) => [run.key, run])).values()];
-  const firstRun = uniqueRuns[0];
-  const computeSeconds = uniqueRuns.reduce((total, run) => total + (run.durationSeconds ?? 0), 0);
-  const cachedCount = uniqueRuns.filter((run) => run.cached).length;
-  const notebooks = (build.notebooks as { name: string; seconds: number; ok: boolean }[] | undefined) ?? [];
-  const rows = notebooks.map((entry) => ({ notebook: entry.name, seconds: entry.seconds, ok: entry.ok ? 'yes' : 'FAILED' }));
-  const facts = [
-    `profile: ${profile.description}`,
-    firstRun ? `engine: ${firstRun.engine} · backend: ${firstRun.backend}` : 'no runs recorded',
-    firstRun ? `versions: ${Object.entries(firstRun.versions as Record<string, string>).map(([name, value]) => `${name} ${value}`).join(' · ')}` : '',
-    firstRun ? `data: ${JSON.stringify((firstRun.config as { data?: unknown }).data)}` : '',
-    `${uniqueRuns.length} distinct runs took ${formatDuration(computeSeconds)} of training time when computed ` +
-      `(spread over the worker processes); ${cachedCount} of them came from the result cache in this build`,
-    build.startedAt ? `built: ${build.startedAt}; notebooks before this page took ${formatDuration(Number(build.wallSecondsBeforeIndex))} of wall time` : 'built outside the report script',
-    Array.isArray(build.retried) && build.retried.length > 0
-      ? `re-run once after the kernel failed a cell without any error text: ${(build.retried as string[]).join(', ')}`
-      : '',
-  ].filter(Boolean);
-  return `<p style="font:13px monospace">${facts.map(escapeHtml).join('<br>')}</p>` +
-    (rows.length ? tableHtml(rows, [{ key: 'notebook' }, { key: 'seconds', digits: 1 }, { key: 'ok' }]) : '');
 }

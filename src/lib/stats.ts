@@ -122,6 +122,9 @@ export interface PairedComparison {
   pairedSeeds: number[];
   baseline: Summary;
   candidate: Summary;
+  /** The baseline's and the candidate's values on each paired seed, in pairedSeeds order. */
+  baselineValues: number[];
+  candidateValues: number[];
   /** baseline − candidate per paired seed: positive means the candidate is lower (better). */
   differences: number[];
   meanDifference: number;
@@ -131,6 +134,8 @@ export interface PairedComparison {
   standardizedEffect: number;
   confidence: number;
   interval: [number, number];
+  /** Two-sided p-value of the paired t-test of mean(d) = 0 (NaN with fewer than 2 pairs). */
+  pValue: number;
   /** Seeds on which a configuration diverged. */
   divergedSeeds: { baseline: number[]; candidate: number[] };
   verdict: Verdict;
@@ -172,18 +177,49 @@ export function comparePaired(baseline: ValuesBySeed, candidate: ValuesBySeed, c
     reason += `; diverged seeds left out: baseline ${JSON.stringify(divergedSeeds.baseline)}, candidate ${JSON.stringify(divergedSeeds.candidate)}`;
   }
   const baselineSummary = summarize(baselineValues);
+  const tStatistic = differenceSummary.mean / (differenceSummary.standardDeviation / Math.sqrt(pairedSeeds.length));
+  const pValue = pairedSeeds.length < 2
+    ? NaN
+    : differenceSummary.standardDeviation === 0
+      ? (differenceSummary.mean === 0 ? 1 : 0)
+      : 2 * (1 - studentTCumulative(Math.abs(tStatistic), pairedSeeds.length - 1));
   return {
     pairedSeeds,
     baseline: baselineSummary,
     candidate: summarize(candidateValues),
+    baselineValues,
+    candidateValues,
     differences,
     meanDifference: differenceSummary.mean,
     relativeDifference: differenceSummary.mean / baselineSummary.mean,
     standardizedEffect: differenceSummary.mean / differenceSummary.standardDeviation,
     confidence,
     interval,
+    pValue,
     divergedSeeds,
     verdict,
     reason,
   };
+}
+
+/**
+ * Holm's step-down adjustment of a family of paired comparisons at family-wise error `alpha`: sort
+ * the p-values, reject the i-th smallest while p ≤ alpha / (m − i + 1), and stop at the first that
+ * is not. A rejected comparison keeps its direction (supported or contradicted), the others become
+ * inconclusive. Comparisons decided by divergence alone (no p-value) keep their verdict. Returned in
+ * the order given.
+ */
+export function holmAdjustedVerdicts(comparisons: ReadonlyArray<{ result: Pick<PairedComparison, 'pValue' | 'verdict' | 'meanDifference'> }>, alpha = 0.05): Verdict[] {
+  const tested = comparisons.map((comparison, index) => ({ index, p: comparison.result.pValue })).filter((entry) => Number.isFinite(entry.p));
+  tested.sort((a, b) => a.p - b.p);
+  const rejected = new Set<number>();
+  for (let rank = 0; rank < tested.length; rank++) {
+    if (tested[rank].p > alpha / (tested.length - rank)) break;
+    rejected.add(tested[rank].index);
+  }
+  return comparisons.map((comparison, index) => {
+    if (!Number.isFinite(comparison.result.pValue)) return comparison.result.verdict;
+    if (!rejected.has(index)) return 'inconclusive';
+    return comparison.result.meanDifference > 0 ? 'supported' : 'contradicted';
+  });
 }

@@ -5,9 +5,9 @@
  *   const check = await checkReportInBrowser('reports/01-output-activation.html');
  *   assert.equal(check.plotlyPlots, check.plotlyDivs); assert.deepEqual(check.blockedRequests, []);
  *
- * Every request other than the page itself (and data:/blob: URLs, which never leave the page) is
- * blocked and recorded, so a report that would need the network fails here even on a machine
- * that has one.
+ * Every request other than the page itself, its report folder's shared assets (assets/…) and
+ * data:/blob: URLs (which never leave the page) is blocked and recorded, so a report that would
+ * need the network, or a file outside its folder, fails here even on a machine that has one.
  */
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,10 @@ const COUNT_PLOTS = `({
   plotlyDivs: document.querySelectorAll('.plotly-plot').length,
   plotlyPlots: Array.from(document.querySelectorAll('.plotly-plot'))
     .filter((div) => div.querySelector('svg.main-svg') !== null).length,
-  vegaPlots: document.querySelectorAll('.vega-lite-plot > svg').length,
+  vegaPlots: Array.from(document.querySelectorAll('.vega-lite-plot > img'))
+    .filter((image) => image.complete && image.naturalWidth > 0).length,
+  staticImagesShown: Array.from(document.querySelectorAll('img.chart-static'))
+    .filter((image) => getComputedStyle(image).display !== 'none').length,
 })`;
 
 export interface ReportCheck {
@@ -45,14 +48,20 @@ export interface ReportCheck {
   plotlyDivs: number;
   /** Of those, how many plotly drew into (they hold an SVG with class main-svg). */
   plotlyPlots: number;
-  /** vega-lite charts (static SVGs inside div.vega-lite-plot). */
+  /** vega-lite charts (static SVG images inside div.vega-lite-plot) that loaded. */
   vegaPlots: number;
+  /** Static stand-ins of plotly charts still shown (0 once plotly has drawn every chart). */
+  staticImagesShown: number;
   /** console.error messages and uncaught page errors. */
   consoleErrors: string[];
   /** Every URL the page requested, the page itself first. */
   requests: string[];
-  /** Requests that were blocked because they were not the page itself. */
+  /** Requests that were blocked because they were not the page itself or its assets. */
   blockedRequests: string[];
+  /** From navigation to the load event, as the browser measured it (Navigation Timing). */
+  loadMilliseconds: number;
+  /** From navigation until every plotly chart had drawn (or the wait gave up). */
+  interactiveMilliseconds: number;
 }
 
 export interface BrowserOptions {
@@ -66,9 +75,10 @@ export interface BrowserOptions {
 async function withReportPage<T>(
   htmlPath: string,
   options: BrowserOptions,
-  work: (page: Page, log: Omit<ReportCheck, 'plotlyDivs' | 'plotlyPlots' | 'vegaPlots'>) => Promise<T>,
+  work: (page: Page, log: Omit<ReportCheck, 'plotlyDivs' | 'plotlyPlots' | 'vegaPlots' | 'staticImagesShown'>) => Promise<T>,
 ): Promise<T> {
   const pageUrl = pathToFileURL(resolve(htmlPath)).href;
+  const assetsUrl = pathToFileURL(join(dirname(resolve(htmlPath)), 'assets')).href + '/';
   const userDataFolder = mkdtempSync(join(tmpdir(), 'relu-ae-chromium-'));
   let context: BrowserContext | undefined;
   try {
@@ -81,7 +91,7 @@ async function withReportPage<T>(
     const log = { consoleErrors: [] as string[], requests: [] as string[], blockedRequests: [] as string[] };
     await context.route('**/*', async (route) => {
       const url = route.request().url();
-      if (url === pageUrl || url.startsWith('data:') || url.startsWith('blob:')) {
+      if (url === pageUrl || url.startsWith(assetsUrl) || url.startsWith('data:') || url.startsWith('blob:')) {
         await route.continue();
       } else {
         log.blockedRequests.push(url);
@@ -95,10 +105,12 @@ async function withReportPage<T>(
     });
     page.on('pageerror', (error) => log.consoleErrors.push(`${error.name}: ${error.message}`));
     await page.goto(pageUrl, { waitUntil: 'load' });
+    const loadMilliseconds = Number(await page.evaluate(`(() => { const entry = performance.getEntriesByType('navigation')[0]; return entry.loadEventEnd - entry.startTime; })()`));
     await page
-      .waitForFunction(ALL_PLOTLY_PLOTS_DRAWN, undefined, { timeout: options.timeoutMilliseconds ?? 20_000 })
+      .waitForFunction(ALL_PLOTLY_PLOTS_DRAWN, undefined, { timeout: options.timeoutMilliseconds ?? 30_000 })
       .catch(() => undefined);
-    return await work(page, log);
+    const interactiveMilliseconds = Number(await page.evaluate('performance.now()'));
+    return await work(page, { ...log, loadMilliseconds, interactiveMilliseconds });
   } finally {
     await context?.close();
     rmSync(userDataFolder, { recursive: true, force: true });
@@ -108,7 +120,7 @@ async function withReportPage<T>(
 /** Opens the page from a file:// URL and counts rendered plots, console errors and requests. */
 export async function checkReportInBrowser(htmlPath: string, options: BrowserOptions = {}): Promise<ReportCheck> {
   return withReportPage(htmlPath, options, async (page, log) => {
-    const counts = (await page.evaluate(COUNT_PLOTS)) as Pick<ReportCheck, 'plotlyDivs' | 'plotlyPlots' | 'vegaPlots'>;
+    const counts = (await page.evaluate(COUNT_PLOTS)) as Pick<ReportCheck, 'plotlyDivs' | 'plotlyPlots' | 'vegaPlots' | 'staticImagesShown'>;
     return { ...counts, ...log };
   });
 }

@@ -34,7 +34,7 @@ function git(cwd: string, ...args: string[]): string {
 /** Clones HEAD, lays the working tree's tracked files over it and commits them in the clone. */
 function cloneWorkingTree(): void {
   git(WORK, 'clone', '--quiet', PROJECT_ROOT, CLONE);
-  const changed = git(PROJECT_ROOT, 'diff', '--name-only', 'HEAD').split('\n').filter(Boolean);
+  const changed = git(PROJECT_ROOT, 'diff', '--name-only', '--no-renames', 'HEAD').split('\n').filter(Boolean);
   for (const file of changed) {
     const source = join(PROJECT_ROOT, file);
     const target = join(CLONE, file);
@@ -105,7 +105,7 @@ test('results.json has a verdict and comparisons for every claim, and runs with 
   }
   assert.ok(results.runs.length >= 40, `${results.runs.length} runs`);
   for (const run of results.runs) {
-    assert.ok(run.config && typeof run.seed === 'number' && 'testMse' in run && Array.isArray(run.history) && 'diverged' in run && run.backend);
+    assert.ok(run.config && typeof run.seed === 'number' && 'testMse' in run && Array.isArray(run.history.testMse) && 'diverged' in run && run.backend);
     if (run.diverged === null) assert.ok(Number.isFinite(run.testMse), `${run.label} seed ${run.seed}`);
   }
   assert.equal(results.build.profile, 'quick');

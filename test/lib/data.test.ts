@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
-import { Dataset, IMAGE_SIZE, loadData, loadEmbeddedDigits } from '../../src/lib/data';
+import { Dataset, FASHION_MNIST_DIRECTORIES, IMAGE_SIZE, loadData, loadEmbeddedDigits, loadIdxSet } from '../../src/lib/data';
 
 const TEMPORARY_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-ae-data-test-'));
 
@@ -127,25 +127,24 @@ test('an embedded split is deterministic in its seed and its train and test rows
 test('the embedded split refuses more examples than there are digits, naming the sizes', () => {
   assert.throws(
     () => loadData({ trainSize: 9000, testSize: 1001 }),
-    (error: Error) => error.name === 'DataFileError' && /trainSize 9000 \+ testSize 1001 exceeds the 10000 embedded digits/.test(error.message),
+    (error: Error) => error.name === 'DataFileError' && /data\.trainSize 9000 \+ data\.testSize 1001 exceeds the 10000 embedded digits/.test(error.message),
   );
 });
 
 for (const gzip of [false, true]) {
-  test(`IDX files (${gzip ? 'gzipped' : 'plain'}) are read in order with values divided by 255`, () => {
+  test(`IDX files (${gzip ? 'gzipped' : 'plain'}) are read with values divided by 255, rows drawn by a seeded shuffle`, () => {
     const directory = writeIdxDirectory(gzip ? 'valid-gzip' : 'valid-plain', { gzip });
-    const split = loadData({ source: 'idx', dataDirectory: directory, trainSize: 4, testSize: 2 });
-    assert.equal(split.train.count, 4);
-    assert.equal(split.test.count, 2);
+    const split = loadData({ source: 'idx', dataDirectory: directory, trainSize: 5, testSize: 3 });
+    assert.equal(split.train.count, 5);
+    assert.equal(split.test.count, 3);
     assert.equal(split.description.source, 'idx');
-    assert.deepEqual([...split.train.labels], TRAIN_LABELS.slice(0, 4));
-    assert.deepEqual([...split.test.labels], TEST_LABELS.slice(0, 2));
-    for (let index = 0; index < split.train.images.length; index++) {
-      assert.equal(split.train.images[index], Math.fround(TRAIN_PIXELS[index] / 255));
-    }
-    for (let index = 0; index < split.test.images.length; index++) {
-      assert.equal(split.test.images[index], Math.fround(TEST_PIXELS[index] / 255));
-    }
+    // Every row of the file appears once, with its own label, in the seeded order.
+    const fileRows = (pixels: Uint8Array, labels: number[]) => labels.map((label, row) => `${label}:${Array.from(pixels.subarray(row * IMAGE_SIZE, (row + 1) * IMAGE_SIZE), (byte) => Math.fround(byte / 255)).join(',')}`);
+    const splitRows = (dataset: Dataset) => Array.from({ length: dataset.count }, (_, row) => `${dataset.labels[row]}:${Array.from(dataset.images.subarray(row * IMAGE_SIZE, (row + 1) * IMAGE_SIZE)).join(',')}`);
+    assert.deepEqual([...splitRows(split.train)].sort(), fileRows(TRAIN_PIXELS, TRAIN_LABELS).sort());
+    assert.deepEqual([...splitRows(split.test)].sort(), fileRows(TEST_PIXELS, TEST_LABELS).sort());
+    const again = loadData({ source: 'idx', dataDirectory: directory, trainSize: 5, testSize: 3 });
+    assert.deepEqual(again.train.labels, split.train.labels, 'the same seed gives the same order');
   });
 }
 
@@ -197,7 +196,7 @@ const BAD_INPUTS: { name: string; overrides: Record<string, Buffer | null>; file
     name: 'label above 9',
     overrides: { [IDX_NAMES.trainLabels]: idxLabels([3, 1, 12, 1, 5]) },
     file: IDX_NAMES.trainLabels,
-    problem: /label 12 at index 2 is not a digit 0-9/,
+    problem: /label 12 at index 2 is not a class 0-9/,
   },
   {
     name: 'count mismatch between images and labels',
@@ -234,10 +233,80 @@ test('IDX: asking for more examples than the files hold is refused with both cou
   const directory = writeIdxDirectory('too-many');
   assert.throws(
     () => loadData({ source: 'idx', dataDirectory: directory, trainSize: 6, testSize: 1 }),
-    /asked for 6\/1 examples but the files hold 5\/3/,
+    /data\.trainSize 6 \/ data\.testSize 1 asked for, but the files hold 5 \/ 3/,
   );
 });
 
 test('an unknown data source is refused by name', () => {
-  assert.throws(() => loadData({ source: 'floppy' as 'idx' }), /data source: unknown value "floppy"/);
+  assert.throws(() => loadData({ source: 'floppy' as 'idx' }), /data\.source: unknown value "floppy"; expected one of embedded, idx, fashionMnist/);
+});
+
+test('bad sizes are refused before any loading: zero, negative, fractional, strings, NaN', () => {
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [{ trainSize: 0 }, /data\.trainSize: must be a positive integer, got 0/],
+    [{ trainSize: -100 }, /data\.trainSize: must be a positive integer, got -100/],
+    [{ trainSize: '200' }, /data\.trainSize: must be a positive integer, got "200"/],
+    [{ testSize: 0 }, /data\.testSize: must be a positive integer, got 0/],
+    [{ testSize: NaN }, /data\.testSize: must be a positive integer, got NaN/],
+    [{ trainSize: 100.5 }, /data\.trainSize: must be a positive integer, got 100\.5/],
+    [{ validationSize: -1 }, /data\.validationSize: must be an integer ≥ 0, got -1/],
+    [{ trainSize: 100, validationSize: 100 }, /data\.validationSize: must be smaller than trainSize 100/],
+    [{ splitSeed: 1.5 }, /data\.splitSeed: must be an integer, got 1\.5/],
+    [{ size: 10 }, /data\.size: unknown field/],
+  ];
+  for (const [options, pattern] of cases) assert.throws(() => loadData(options as never), pattern, JSON.stringify(options));
+});
+
+test('a validation split is carved from the training examples: seeded, disjoint from training and test', () => {
+  const plain = loadData({ trainSize: 800, testSize: 200 });
+  const split = loadData({ trainSize: 800, testSize: 200, validationSize: 150 });
+  assert.equal(split.train.count, 650);
+  assert.equal(split.validation?.count, 150);
+  assert.equal(split.description.validationSize, 150);
+  assert.deepEqual(split.test.images, plain.test.images, 'the test set does not change');
+  assert.deepEqual(split.train.images, plain.train.images.subarray(0, 650 * IMAGE_SIZE), 'training keeps the first examples');
+  assert.deepEqual(split.validation?.images, plain.train.images.subarray(650 * IMAGE_SIZE), 'validation takes the last training examples');
+  assert.notEqual(split.description.fingerprint, plain.description.fingerprint);
+  const again = loadData({ trainSize: 800, testSize: 200, validationSize: 150 });
+  assert.equal(again.description.fingerprint, split.description.fingerprint);
+  const trainKeys = new Set(Array.from({ length: split.train.count }, (_, row) => rowKey(split.train, row)));
+  const testKeys = new Set(Array.from({ length: split.test.count }, (_, row) => rowKey(split.test, row)));
+  const validation = split.validation as Dataset;
+  // The embedded digits hold a few exact duplicates, so disjointness is checked on row positions of the shuffle.
+  const overlapping = Array.from({ length: validation.count }, (_, row) => rowKey(validation, row)).filter((key) => trainKeys.has(key) || testKeys.has(key));
+  assert.ok(overlapping.length <= 2, `${overlapping.length} validation rows also in training or test`);
+});
+
+test('a folder where a data file should be, or a .gz file that is not gzip, is named with its problem', () => {
+  const folderInstead = writeIdxDirectory('folder-instead', { overrides: { [IDX_NAMES.trainLabels]: null } });
+  fs.mkdirSync(path.join(folderInstead, IDX_NAMES.trainLabels));
+  assert.throws(() => loadData({ source: 'idx', dataDirectory: folderInstead, trainSize: 2, testSize: 2 }), new RegExp(`${IDX_NAMES.trainLabels}: is a directory, not a data file`));
+  const notGzip = writeIdxDirectory('not-gzip', { gzip: true });
+  fs.writeFileSync(path.join(notGzip, `${IDX_NAMES.testImages}.gz`), idxImages(TEST_PIXELS, TEST_COUNT));
+  assert.throws(() => loadData({ source: 'idx', dataDirectory: notGzip, trainSize: 2, testSize: 2 }), new RegExp(`${IDX_NAMES.testImages}\\.gz: is named \\.gz but is not a gzip file`));
+});
+
+test("Fashion-MNIST: Debian's files read as 60,000 / 10,000 images of 784 values in [0, 1], ten classes of 6,000 / 1,000", () => {
+  const directory = FASHION_MNIST_DIRECTORIES.find((folder) => fs.existsSync(path.join(folder, 'train-images-idx3-ubyte.gz')));
+  assert.ok(directory, `no Fashion-MNIST in ${FASHION_MNIST_DIRECTORIES.join(' or ')}: scripts/setup.sh installs Debian's dataset-fashion-mnist`);
+  const { train, test: testSet } = loadIdxSet(directory);
+  for (const [set, count, perClass] of [[train, 60000, 6000], [testSet, 10000, 1000]] as const) {
+    assert.equal(set.count, count);
+    assert.equal(set.featureSize, 784);
+    assert.equal(set.images.length, count * 784);
+    let low = Infinity;
+    let high = -Infinity;
+    for (const value of set.images) {
+      if (value < low) low = value;
+      if (value > high) high = value;
+    }
+    assert.equal(low, 0);
+    assert.equal(high, 1);
+    const histogram = new Array(10).fill(0);
+    for (const label of set.labels) histogram[label]++;
+    assert.deepEqual(histogram, new Array(10).fill(perClass));
+  }
+  const split = loadData({ source: 'fashionMnist', trainSize: 8000, testSize: 2000, validationSize: 1000 });
+  assert.equal(split.description.source, 'fashionMnist');
+  assert.deepEqual([split.train.count, split.validation?.count, split.test.count], [7000, 1000, 2000]);
 });

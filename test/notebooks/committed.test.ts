@@ -14,6 +14,7 @@ const NOTEBOOKS = join(findProjectRoot(__dirname), 'notebooks');
 interface Cell {
   cell_type: string;
   source: string[] | string;
+  metadata?: { tags?: string[] };
   outputs?: unknown[];
   execution_count?: number | null;
 }
@@ -37,6 +38,20 @@ for (const name of notebooks) {
       assert.equal(cell.execution_count, null, `${name} cell ${index} has an execution count`);
     }
     assert.match(source(cells[0]), /^# /, `${name} starts with a title`);
+  });
+
+  test(`${name} has a parameters cell (papermill's convention) that holds the profile`, () => {
+    const cells = JSON.parse(readFileSync(join(NOTEBOOKS, name), 'utf8')).cells as Cell[];
+    const parameters = cells.filter((cell) => cell.metadata?.tags?.includes('parameters'));
+    assert.equal(parameters.length, 1, `${name}: one cell tagged parameters`);
+    assert.match(source(parameters[0]), /^let profile: string \| undefined = undefined;$/m);
+    const firstCode = cells.findIndex((cell) => cell.cell_type === 'code');
+    assert.equal(cells[firstCode], parameters[0], 'the parameters come before any other code');
+    if (name !== '00-index.ipynb') {
+      assert.match(source(cells[firstCode + 1]), /book\.runClaim\("[CR]\d"\)/, 'the verdict box comes right after the parameters');
+      assert.ok(cells[firstCode + 1].metadata?.tags?.includes('report-hide-input'));
+      assert.match(source(cells[0]), /\]\(00-index\.ipynb\)/, 'a link back to the index');
+    }
   });
 
   test(`${name} holds calls, not training loops or shorthand properties`, () => {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findProjectRoot } from '../../src/lib/environment';
+import { findProjectRoot } from '../../src/lib/paths';
 
 const REPORTS = join(findProjectRoot(__dirname), 'reports');
 const results = JSON.parse(readFileSync(join(REPORTS, 'results.json'), 'utf8'));

@@ -5,7 +5,7 @@
  * (including the value chosen at kinks), because the tfjs engine is the reference these are
  * checked against.
  */
-import { Activation, DEFAULT_ELU_ALPHA, DEFAULT_LEAKY_RELU_SLOPE } from '../spec';
+import { Activation } from '../spec';
 
 /*
  * A fast logistic function. V8's Math.exp is a scalar software routine costing about 10 ns, and the
@@ -62,7 +62,7 @@ export function applyActivation(activation: Activation, preActivation: Float32Ar
       }
       return;
     case 'leakyRelu': {
-      const slope = activation.slope ?? DEFAULT_LEAKY_RELU_SLOPE;
+      const slope = activation.slope;
       for (let index = 0; index < count; index++) {
         const value = preActivation[index];
         output[index] = value > 0 ? value : slope * value;
@@ -70,7 +70,7 @@ export function applyActivation(activation: Activation, preActivation: Float32Ar
       return;
     }
     case 'elu': {
-      const alpha = activation.alpha ?? DEFAULT_ELU_ALPHA;
+      const alpha = activation.alpha;
       for (let index = 0; index < count; index++) {
         const value = preActivation[index];
         output[index] = value > 0 ? value : alpha * Math.expm1(value);
@@ -115,13 +115,13 @@ export function multiplyByActivationDerivative(
       for (let index = 0; index < count; index++) gradient[index] *= +(preActivation[index] > 0);
       return;
     case 'leakyRelu': {
-      const slope = activation.slope ?? DEFAULT_LEAKY_RELU_SLOPE;
+      const slope = activation.slope;
       for (let index = 0; index < count; index++) if (!(preActivation[index] > 0)) gradient[index] *= slope;
       return;
     }
     case 'elu': {
       // For z ≤ 0, d/dz α(e^z − 1) = α·e^z = a + α, read from the stored output.
-      const alpha = activation.alpha ?? DEFAULT_ELU_ALPHA;
+      const alpha = activation.alpha;
       for (let index = 0; index < count; index++) if (!(preActivation[index] > 0)) gradient[index] *= output[index] + alpha;
       return;
     }

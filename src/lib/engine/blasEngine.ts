@@ -9,10 +9,10 @@
  *                           dW_l = A_{l−1}ᵀ·dZ_l   db_l = dZ_lᵀ·1   dA_{l−1} = dZ_l·W_lᵀ
  *
  * Transposes are never materialized: sgemm's Trans flags read the row-major buffers as they are.
- * OpenBLAS picks its thread count when the library loads, which here is the first engine created:
- * set OPENBLAS_NUM_THREADS=1 in the environment (or in process.env before that moment) to keep one
- * training process on one core.
+ * OpenBLAS runs on one thread in every process (BLAS_THREADS), so a run's numbers do not depend on
+ * whether it ran in a notebook's own process or in a sweep's worker.
  */
+import { reconstructionLossAndGradient } from '../losses';
 import { Parameters } from '../spec';
 import { applyActivation, multiplyByActivationDerivative } from './activations';
 import { createFlatOptimizer } from './optimizers';
@@ -32,17 +32,18 @@ interface NativeBlas {
   ): void;
 }
 
-/**
- * Clipping of predictions inside the cross-entropy. It equals tfjsEngine's constant (a test checks
- * this); it is repeated rather than imported so that this engine never loads TensorFlow.js.
- */
-export const BLAS_CROSS_ENTROPY_EPSILON = 1e-7;
+/** OpenBLAS threads per process: always one (see loadBlas); part of the engine's identity. */
+export const BLAS_THREADS = 1;
 
 type BlasLoad = { blas: NativeBlas; reason?: undefined } | { blas: null; reason: string };
 
 /** Loads nblas; it is an optional dependency whose native build can be missing or broken. */
 function loadBlas(): BlasLoad {
   try {
+    // OpenBLAS reads its thread count when the native module loads. One thread everywhere: a
+    // matrix product split over two threads sums in another order, so the same run in this
+    // process and in a one-thread worker would otherwise differ in the last bits.
+    process.env.OPENBLAS_NUM_THREADS = String(BLAS_THREADS);
     // Required lazily so that merely importing the library never touches the native module.
     const blas = require('nblas') as NativeBlas;
     if (typeof blas.sgemm !== 'function' || typeof blas.sgemv !== 'function') {
@@ -156,33 +157,6 @@ export function createBlasEngine(options: EngineOptions): TrainingEngine {
     }
   };
 
-  /** Reconstruction loss of the last layer's output, writing its gradient into `gradient`. */
-  const reconstructionLossAndGradient = (prediction: Float32Array, targets: Float32Array, gradient: Float32Array, count: number): number => {
-    let sum = 0;
-    if (training.loss === 'mse') {
-      const scale = 2 / count;
-      for (let position = 0; position < count; position++) {
-        const difference = prediction[position] - targets[position];
-        sum += difference * difference;
-        gradient[position] = scale * difference;
-      }
-      return sum / count;
-    }
-    // Binary cross-entropy on predictions clipped as tfjs clips them; the clip passes no gradient
-    // outside its range. The upper bound is rounded to float32 as tfjs's is.
-    const lower = BLAS_CROSS_ENTROPY_EPSILON;
-    const upper = Math.fround(1 - BLAS_CROSS_ENTROPY_EPSILON);
-    const scale = -1 / count;
-    for (let position = 0; position < count; position++) {
-      const value = prediction[position];
-      const target = targets[position];
-      const clipped = value < lower ? lower : value > upper ? upper : value;
-      sum += target * Math.log(clipped) + (1 - target) * Math.log(1 - clipped);
-      gradient[position] = value >= lower && value <= upper ? scale * (target / clipped - (1 - target) / (1 - clipped)) : 0;
-    }
-    return -sum / count;
-  };
-
   /** Forward and backward pass: fills parameterGradients and returns the objective's parts. */
   const computeGradients = (batch: Batch): { loss: number; reconstructionLoss: number } => {
     const batchSize = batch.batchSize;
@@ -192,7 +166,7 @@ export function createBlasEngine(options: EngineOptions): TrainingEngine {
     forwardInto(batch.inputs, batchSize, preActivations, activations, batch.preActivationNoise);
 
     const last = layerCount - 1;
-    const reconstructionLoss = reconstructionLossAndGradient(activations[last], batch.targets, gradients[last], batchSize * outputSize);
+    const reconstructionLoss = reconstructionLossAndGradient(training.loss, activations[last], batch.targets, gradients[last], batchSize * outputSize);
     let activationPenaltySum = 0;
     const activationPenalty = training.l1ActivationPenalty;
     for (let index = last; index >= 0; index--) {

@@ -1,13 +1,16 @@
 /**
  * Chooses the training engine: the native BLAS engine when its optional native module loads,
- * otherwise the tfjs engine on whichever tfjs backend is active. RELU_AE_ENGINE=blas|tfjs|auto
- * forces a choice; forcing blas where it cannot load is an error rather than a silent slowdown.
+ * otherwise the tfjs engine on the tfjs backend (tfjs-node when it loads, else wasm; never the
+ * slow cpu backend by accident). RELU_AE_ENGINE=blas|tfjs|auto forces a choice; forcing blas where
+ * it cannot load is an error rather than a silent slowdown.
  *
- * OpenBLAS fixes its thread count when it loads, so a process that should stay on one core (a
- * sweep worker, a benchmark) needs OPENBLAS_NUM_THREADS=1 in its environment before the first
- * engine is created.
+ *   await prepareEngine()  → which engine, its backend initialized (asynchronous: wasm loads)
+ *   createEngine(options, choice) → a TrainingEngine for one network
  */
-import { blasAvailable, createBlasEngine } from './blasEngine';
+import { initializeBackend } from '../backend';
+import { EnginePreference, ENGINE_PREFERENCES, ENVIRONMENT_VARIABLES, readSettings } from '../settings';
+import { SpecError } from '../specErrors';
+import { blasAvailable, BLAS_THREADS, createBlasEngine } from './blasEngine';
 import { createTfjsEngine } from './tfjsEngine';
 import { EngineOptions, TrainingEngine } from './types';
 
@@ -15,47 +18,47 @@ export { blasAvailable, createBlasEngine } from './blasEngine';
 export { createTfjsEngine } from './tfjsEngine';
 export type { Batch, EngineFactory, EngineOptions, LossAndGradients, TrainingEngine } from './types';
 
-export const ENGINE_NAMES = ['auto', 'blas', 'tfjs'] as const;
-export type EnginePreference = (typeof ENGINE_NAMES)[number];
+/** An engine ready to create: its name and what does its arithmetic. */
+export interface EngineChoice {
+  name: 'blas' | 'tfjs';
+  /** 'openblas' for blas; the tfjs backend ('wasm', 'tensorflow', 'cpu') for tfjs. */
+  backend: string;
+  /** Why the native engine is not used, when it is not. */
+  fallbackReason?: string;
+}
 
-/** The environment variable that forces an engine. */
-export const ENGINE_ENVIRONMENT_VARIABLE = 'RELU_AE_ENGINE';
-
-/**
- * Whether this process has already said that it fell back to tfjs. Process-wide on purpose: the
- * native module's absence is a fact about the process, and one line on stderr is enough.
- */
-const fallbackReported = { done: false };
-
-/** Validates an engine preference; undefined or empty means auto. */
+/** Validates an engine preference; undefined means RELU_AE_ENGINE's value, or auto. */
 export function resolveEnginePreference(preference: string | undefined): EnginePreference {
-  const wanted = preference === undefined || preference === '' ? 'auto' : preference;
-  if (!(ENGINE_NAMES as readonly string[]).includes(wanted)) {
-    throw new Error(
-      `${ENGINE_ENVIRONMENT_VARIABLE}: unknown engine ${JSON.stringify(wanted)}; expected one of ${ENGINE_NAMES.join(', ')}`,
-    );
+  if (preference === undefined) return readSettings().engine;
+  if (!(ENGINE_PREFERENCES as readonly string[]).includes(preference)) {
+    throw new SpecError('engine', `unknown value ${JSON.stringify(preference)}; expected one of ${ENGINE_PREFERENCES.join(', ')}`);
   }
-  return wanted as EnginePreference;
+  return preference as EnginePreference;
 }
 
 /**
- * Creates the engine to train with. `preference` defaults to the RELU_AE_ENGINE environment
- * variable: 'blas' (native, fails if nblas does not load), 'tfjs' (the active tfjs backend), or
- * 'auto' (blas when available, else tfjs). The returned engine's `name` and `backend` always say
- * which path runs, and an automatic fallback to tfjs is reported once on stderr.
+ * Decides the engine and initializes what it needs (the tfjs backend loads asynchronously), so
+ * that createEngine can then run synchronously. `preference` defaults to RELU_AE_ENGINE.
  */
-export function createEngine(options: EngineOptions, preference: string | undefined = process.env[ENGINE_ENVIRONMENT_VARIABLE]): TrainingEngine {
+export async function prepareEngine(preference?: string): Promise<EngineChoice> {
   const wanted = resolveEnginePreference(preference);
-  if (wanted === 'tfjs') return createTfjsEngine(options);
-  const availability = blasAvailable();
-  if (availability.available) return createBlasEngine(options);
-  if (wanted === 'blas') {
-    throw new Error(`${ENGINE_ENVIRONMENT_VARIABLE}=blas, but the native engine cannot run: ${availability.reason}`);
+  if (wanted !== 'tfjs') {
+    const availability = blasAvailable();
+    if (availability.available) return { name: 'blas', backend: 'openblas' };
+    if (wanted === 'blas') {
+      throw new SpecError(ENVIRONMENT_VARIABLES.engine, `blas was asked for, but the native engine cannot run: ${availability.reason}`);
+    }
+    return { name: 'tfjs', backend: await initializeBackend(), fallbackReason: availability.reason };
   }
-  const engine = createTfjsEngine(options);
-  if (!fallbackReported.done) {
-    fallbackReported.done = true;
-    process.stderr.write(`relu-ae-lab: native blas engine unavailable (${availability.reason}); training with tfjs on ${engine.backend}\n`);
-  }
-  return engine;
+  return { name: 'tfjs', backend: await initializeBackend() };
+}
+
+/** The engine as recorded in cache keys: results of different engines differ in the last bits. */
+export function engineIdentity(choice: EngineChoice): string {
+  return choice.name === 'blas' ? `blas/openblas-${BLAS_THREADS}thread` : `tfjs/${choice.backend}`;
+}
+
+/** Creates the chosen engine for one network; see prepareEngine. */
+export function createEngine(options: EngineOptions, choice: EngineChoice): TrainingEngine {
+  return choice.name === 'blas' ? createBlasEngine(options) : createTfjsEngine(options);
 }

@@ -11,7 +11,6 @@ export const OPTIMIZER_EPSILON = 1e-7;
 export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
 export const RMSPROP_DECAY = 0.9;
-export const DEFAULT_MOMENTUM = 0.9;
 export const ADAGRAD_INITIAL_ACCUMULATOR = 0.1;
 
 /** An optimizer that updates a flat parameter buffer in place from a gradient of the same layout. */
@@ -39,7 +38,7 @@ export function createFlatOptimizer(options: FlatOptimizerOptions): FlatOptimize
       };
     case 'momentum': {
       // tfjs's form: the accumulator sums raw gradients and the learning rate scales it afterwards.
-      const momentum = spec.momentum ?? DEFAULT_MOMENTUM;
+      const momentum = spec.momentum;
       const accumulation = new Float32Array(parameterCount);
       return {
         step(parameters, gradients) {

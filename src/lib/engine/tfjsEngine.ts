@@ -4,46 +4,18 @@
  * active and is the reference the native fast path is checked against.
  */
 import * as tf from '@tensorflow/tfjs';
-import { applyActivationTensor } from '../model';
-import { OptimizerSpec, TrainingSpec } from '../spec';
+import { applyActivationTensor, createTfOptimizer, reconstructionLossTensor } from '../tfjs/ops';
 import { Batch, EngineOptions, LossAndGradients, TrainingEngine } from './types';
-
-/** Clipping of predictions inside the cross-entropy, as Keras's epsilon. */
-export const CROSS_ENTROPY_EPSILON = 1e-7;
-
-/** tf.train's optimizer for a spec (epsilon left at tfjs's default of 1e-7). */
-export function createTfOptimizer(spec: OptimizerSpec): tf.Optimizer {
-  switch (spec.name) {
-    case 'adam':
-      return tf.train.adam(spec.learningRate);
-    case 'sgd':
-      return tf.train.sgd(spec.learningRate);
-    case 'momentum':
-      return tf.train.momentum(spec.learningRate, spec.momentum ?? 0.9);
-    case 'rmsprop':
-      return tf.train.rmsprop(spec.learningRate);
-    case 'adagrad':
-      return tf.train.adagrad(spec.learningRate);
-  }
-}
-
-/** The reconstruction loss of predictions against targets, averaged over every value. */
-export function reconstructionLossTensor(predictions: tf.Tensor, targets: tf.Tensor, loss: TrainingSpec['loss']): tf.Scalar {
-  if (loss === 'mse') return tf.mean(tf.squaredDifference(predictions, targets));
-  const clipped = tf.clipByValue(predictions, CROSS_ENTROPY_EPSILON, 1 - CROSS_ENTROPY_EPSILON);
-  const positive = tf.mul(targets, tf.log(clipped));
-  const negative = tf.mul(tf.sub(1, targets), tf.log(tf.sub(1, clipped)));
-  return tf.neg(tf.mean(tf.add(positive, negative))) as tf.Scalar;
-}
 
 export function createTfjsEngine(options: EngineOptions): TrainingEngine {
   const { network, training } = options;
   const layers = network.layers;
+  // tf.variable copies its initial value, so the tensors it is made from are freed at once (tidy);
+  // unnamed variables get process-unique names, so several engines can be alive at once.
   const kernels = layers.map((layer, index) =>
-    tf.variable(tf.tensor2d(options.initialParameters.weights[index], [layer.inputSize, layer.outputSize]), true),
+    tf.tidy(() => tf.variable(tf.tensor2d(options.initialParameters.weights[index], [layer.inputSize, layer.outputSize]), true)),
   );
-  // Unnamed variables get process-unique names, so several engines can be alive at once.
-  const biases = layers.map((_, index) => tf.variable(tf.tensor1d(options.initialParameters.biases[index]), true));
+  const biases = layers.map((_, index) => tf.tidy(() => tf.variable(tf.tensor1d(options.initialParameters.biases[index]), true)));
   const variables = [...kernels, ...biases];
   const optimizer = createTfOptimizer(training.optimizer);
 

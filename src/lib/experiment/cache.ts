@@ -1,12 +1,25 @@
 /**
  * The result cache: one JSON file per run, named by a hash of everything that determines the run's
- * numbers (config, seed, data fingerprint, code version, engine). Files are written atomically
- * (temporary file, then rename), so a build killed mid-way leaves only whole results behind; a file
- * that does not parse or does not match its name is reported and recomputed, never trusted.
+ * numbers (config, seed, data fingerprint, code version, engine). It lives in the caller's project
+ * (`.relu-ae-cache/` at the top of it, or RELU_AE_CACHE_DIR), never inside the installed package.
+ *
+ * Nothing in it is trusted blindly and nothing is lost to it:
+ * - the folder is checked writable before any training starts (preflightCacheDirectory);
+ * - entries are written atomically (temporary file, then rename), and a failed write removes its
+ *   temporary file and reports the error; the caller keeps the result in memory;
+ * - an entry is used only if it parses, its key matches its identity and its config and seed match
+ *   the identity's, its result has the shape of a result, and the checksum of its result matches;
+ *   anything else is reported and recomputed.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { z } from 'zod';
+import { callerProjectRoot } from '../paths';
+import { readSettings } from '../settings';
+
+/** The cache folder's name at the top of the caller's project. */
+export const CACHE_FOLDER_NAME = '.relu-ae-cache';
 
 /** What a run's identity is made of; its hash names the cache file. */
 export interface RunIdentity {
@@ -14,7 +27,7 @@ export interface RunIdentity {
   seed: number;
   dataFingerprint: string;
   codeVersion: string;
-  /** e.g. 'blas/openblas' or 'tfjs/wasm': different engines give (slightly) different numbers. */
+  /** e.g. 'blas/openblas-1thread' or 'tfjs/wasm': different engines give (slightly) different numbers. */
   engine: string;
 }
 
@@ -31,14 +44,24 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
 export function runKey(identity: RunIdentity): string {
-  return createHash('sha256').update(canonicalJson(identity)).digest('hex').slice(0, 24);
+  return sha256(canonicalJson(identity)).slice(0, 24);
+}
+
+/** The checksum stored with a result: any edit of the result changes it. */
+export function resultChecksum(result: unknown): string {
+  return sha256(canonicalJson(result)).slice(0, 32);
 }
 
 /** The modules whose code decides a run's numbers; a change to any of them invalidates the cache. */
 const NUMERIC_MODULES = [
-  'data', 'evaluate', 'model', 'random', 'run', 'recipes', 'spec', 'train', 'validate',
-  'engine/activations', 'engine/blasEngine', 'engine/index', 'engine/optimizers', 'engine/tfjsEngine',
+  'data/index', 'data/idx', 'evaluate', 'losses', 'model', 'random', 'spec', 'train',
+  'runs/autoencoder', 'runs/stackedDenoising',
+  'engine/activations', 'engine/blasEngine', 'engine/index', 'engine/optimizers', 'engine/tfjsEngine', 'tfjs/ops',
 ];
 
 /** A hash of the compiled numeric modules next to this file. */
@@ -53,11 +76,17 @@ export function codeVersion(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** The cache folder: RELU_AE_CACHE_DIR, else .relu-ae-cache/ at the top of the caller's project. */
+export function defaultCacheDirectory(): string {
+  return readSettings().cacheDirectory ?? path.join(callerProjectRoot(), CACHE_FOLDER_NAME);
+}
+
 /** What a cache file holds. */
 export interface CacheEntry<Result> {
   key: string;
   identity: RunIdentity;
   result: Result;
+  checksum: string;
   writtenAt: string;
 }
 
@@ -70,7 +99,128 @@ export function cacheFile(directory: string, key: string): string {
   return path.join(directory, `${key}.json`);
 }
 
-/** Reads and checks a cache entry. */
+/** A cache folder that cannot be used; the message says which folder and why, before any work. */
+export class CacheDirectoryError extends Error {
+  constructor(readonly directory: string, problem: string) {
+    super(`result cache ${directory}: ${problem}; point RELU_AE_CACHE_DIR (or the cacheDirectory option) at a writable folder`);
+    this.name = 'CacheDirectoryError';
+  }
+}
+
+/** A failed write of one entry (the result itself is intact in memory). */
+export class CacheWriteError extends Error {
+  constructor(readonly file: string, readonly code: string | undefined, message: string) {
+    super(`could not write ${file}: ${message}`);
+    this.name = 'CacheWriteError';
+  }
+}
+
+function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const meanings: Record<string, string> = {
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'the disk is full',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EDQUOT: 'the disk quota is exceeded',
+  };
+  return code && meanings[code] ? `${meanings[code]} (${code})` : (error as Error).message;
+}
+
+/**
+ * Creates the folder level by level. Node's recursive mkdirSync loops forever on some virtual file
+ * systems (a path under /proc), so each missing level is made, and its failure reported, here.
+ */
+function makeDirectory(directory: string): void {
+  const missing: string[] = [];
+  let folder = path.resolve(directory);
+  while (!fs.existsSync(folder)) {
+    missing.unshift(folder);
+    const parent = path.dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+  if (fs.existsSync(folder) && !fs.statSync(folder).isDirectory()) throw new CacheDirectoryError(directory, `${folder} is a file, not a folder`);
+  for (const level of missing) {
+    try {
+      fs.mkdirSync(level);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new CacheDirectoryError(directory, `cannot create ${level}: ${describeFileError(error)}`);
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Temporary files of writers that are gone (a kill or a full disk mid-write): they only take space. */
+export function removeStaleTemporaryFiles(directory: string): string[] {
+  const removed: string[] = [];
+  for (const name of fs.existsSync(directory) ? fs.readdirSync(directory) : []) {
+    const match = /\.(\d+)\.tmp$/.exec(name);
+    if (match && Number(match[1]) !== process.pid && !processAlive(Number(match[1]))) {
+      fs.rmSync(path.join(directory, name), { force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
+/**
+ * Makes sure results can be written before any training starts: creates the folder, writes and
+ * removes a probe file, and clears temporary files left by dead writers. Throws CacheDirectoryError.
+ */
+export function preflightCacheDirectory(directory: string): void {
+  makeDirectory(directory);
+  removeStaleTemporaryFiles(directory);
+  const probe = path.join(directory, `.write-probe.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(probe, 'probe');
+  } catch (error) {
+    fs.rmSync(probe, { force: true });
+    throw new CacheDirectoryError(directory, `cannot write files here: ${describeFileError(error)}`);
+  }
+  fs.rmSync(probe, { force: true });
+}
+
+/** The parts of a result an entry must have to be used (the rest is checked by its checksum). */
+const cachedResultSchema = z.looseObject({
+  config: z.looseObject({ kind: z.string() }),
+  seed: z.number().int(),
+  testMse: z.number().nonnegative().nullable(),
+  diverged: z.looseObject({ epoch: z.number(), reason: z.string() }).nullable(),
+  history: z.array(z.looseObject({ epoch: z.number().int().positive(), testMse: z.number().nonnegative(), trainLoss: z.number() })),
+  data: z.looseObject({ fingerprint: z.string() }),
+  engine: z.string(),
+  backend: z.string(),
+  versions: z.looseObject({}),
+});
+
+/** Why an entry cannot be used, or null when it can. */
+function entryProblem(entry: CacheEntry<unknown>, key: string): string | null {
+  if (!entry || typeof entry !== 'object' || entry.key !== key) return `its "key" field ${JSON.stringify(entry?.key)} does not match the file name`;
+  if (!entry.identity || runKey(entry.identity) !== key) return 'its "identity" field does not hash to the file name';
+  const shape = cachedResultSchema.safeParse(entry.result);
+  if (!shape.success) {
+    const issue = shape.error.issues[0];
+    return `its result is not a run result (${['result', ...issue.path].join('.')}: ${issue.message})`;
+  }
+  if (entry.checksum !== resultChecksum(entry.result)) return 'its result does not match its checksum (edited or damaged)';
+  const result = entry.result as { config: unknown; seed: number };
+  if (canonicalJson(result.config) !== canonicalJson(entry.identity.config) || result.seed !== entry.identity.seed) {
+    return 'its result was made with another config or seed than its identity says';
+  }
+  return null;
+}
+
+/** Reads and checks a cache entry; see the module comment. */
 export function readCacheEntry<Result>(directory: string, key: string): CacheRead<Result> {
   const file = cacheFile(directory, key);
   if (!fs.existsSync(file)) return { status: 'miss' };
@@ -80,26 +230,25 @@ export function readCacheEntry<Result>(directory: string, key: string): CacheRea
   } catch (error) {
     return { status: 'corrupt', file, problem: `does not parse as JSON (${(error as Error).message})` };
   }
-  if (!entry || typeof entry !== 'object' || entry.key !== key) {
-    return { status: 'corrupt', file, problem: `its "key" field ${JSON.stringify(entry?.key)} does not match the file name` };
-  }
-  if (!entry.identity || runKey(entry.identity) !== key) {
-    return { status: 'corrupt', file, problem: 'its "identity" field does not hash to the file name' };
-  }
-  if (!entry.result || typeof entry.result !== 'object') {
-    return { status: 'corrupt', file, problem: 'it has no "result" object' };
-  }
-  return { status: 'hit', entry };
+  const problem = entryProblem(entry as CacheEntry<unknown>, key);
+  return problem ? { status: 'corrupt', file, problem } : { status: 'hit', entry };
 }
 
-/** Writes an entry atomically: a reader sees the old file, no file, or the whole new file. */
+/**
+ * Writes an entry atomically: a reader sees the old file, no file, or the whole new file. On failure
+ * the temporary file is removed and a CacheWriteError names the file and the cause.
+ */
 export function writeCacheEntry<Result>(directory: string, identity: RunIdentity, result: Result): string {
   const key = runKey(identity);
-  fs.mkdirSync(directory, { recursive: true });
   const file = cacheFile(directory, key);
   const temporary = `${file}.${process.pid}.tmp`;
-  const entry: CacheEntry<Result> = { key, identity, result, writtenAt: new Date().toISOString() };
-  fs.writeFileSync(temporary, JSON.stringify(entry));
-  fs.renameSync(temporary, file);
+  const entry: CacheEntry<Result> = { key, identity, result, checksum: resultChecksum(result), writtenAt: new Date().toISOString() };
+  try {
+    fs.writeFileSync(temporary, JSON.stringify(entry));
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw new CacheWriteError(file, (error as NodeJS.ErrnoException).code, describeFileError(error));
+  }
   return file;
 }

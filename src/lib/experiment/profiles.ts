@@ -2,9 +2,11 @@
  * Profiles trade time for evidence: `quick` proves the whole pipeline in CI, `default` is what
  * `npm run report` does, `full` is the reference protocol the committed report is built with.
  */
+import { PROFILE_NAMES, ProfileName, readSettings } from '../settings';
+import { SpecError } from '../specErrors';
 
-export const PROFILE_NAMES = ['quick', 'default', 'full'] as const;
-export type ProfileName = (typeof PROFILE_NAMES)[number];
+export { PROFILE_NAMES } from '../settings';
+export type { ProfileName } from '../settings';
 
 export interface Profile {
   name: ProfileName;
@@ -50,13 +52,11 @@ export const PROFILES: Record<ProfileName, Profile> = {
   },
 };
 
-export const PROFILE_ENVIRONMENT_VARIABLE = 'RELU_AE_PROFILE';
-
-/** The profile named by RELU_AE_PROFILE (default 'default'); an unknown name is an error. */
-export function profileFromEnvironment(name: string | undefined = process.env[PROFILE_ENVIRONMENT_VARIABLE]): Profile {
-  const wanted = name === undefined || name === '' ? 'default' : name;
+/** A profile by name (default: RELU_AE_PROFILE, else 'default'); an unknown name is an error. */
+export function resolveProfile(name?: string): Profile {
+  const wanted = name ?? readSettings().profile ?? 'default';
   if (!(PROFILE_NAMES as readonly string[]).includes(wanted)) {
-    throw new Error(`${PROFILE_ENVIRONMENT_VARIABLE}: unknown profile ${JSON.stringify(wanted)}; expected one of ${PROFILE_NAMES.join(', ')}`);
+    throw new SpecError('profile', `unknown value ${JSON.stringify(wanted)}; expected one of ${PROFILE_NAMES.join(', ')}`);
   }
   return PROFILES[wanted as ProfileName];
 }

@@ -1,5 +1,5 @@
 /** Messages between the experiment runner and its worker processes. */
-import { RunConfig, RunResultOfAnyKind } from '../recipes';
+import { RunConfig, RunResult } from '../runs/index';
 import { RunIdentity } from './cache';
 
 export interface WorkerTask {
@@ -11,7 +11,9 @@ export interface WorkerTask {
 }
 
 export type WorkerMessage =
-  | { type: 'ready'; backend: string }
+  | { type: 'ready'; engine: string }
+  | { type: 'startFailed'; message: string }
   | { type: 'epoch'; key: string; epoch: number; testMse: number }
-  | { type: 'done'; key: string; result: RunResultOfAnyKind }
+  /** `cacheError` is set when the worker could not write the cache entry; the result is still good. */
+  | { type: 'done'; key: string; result: RunResult; cacheError?: string }
   | { type: 'failed'; key: string; message: string };

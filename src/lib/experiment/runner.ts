@@ -1,27 +1,38 @@
 /**
  * Runs an experiment — configurations × seeds declared as data — reusing cached results and
- * computing the rest in parallel worker processes (one per core by default).
+ * computing the rest in worker processes (one per core by default) or in this process.
  *
  *   experiment ─ resolve configs ─ key each (config, seed, data, code, engine) ─┬─ cached → reuse
- *                                                                                └─ missing → worker pool → cache
+ *                                                                                └─ missing → lock → executor → cache
+ *
+ * Nothing computed is lost: a result whose cache write fails (a full disk) stays in memory and is
+ * returned, and the failure is reported in `notes`. A run another process is computing (its lock is
+ * held) is waited for, not computed twice.
  */
-import { fork } from 'child_process';
 import * as os from 'os';
-import * as path from 'path';
-import { initializeBackend } from '../backend';
-import { loadData } from '../data';
-import { findProjectRoot } from '../environment';
-import { blasAvailable, resolveEnginePreference } from '../engine/index';
-import { resolveStackedDenoisingConfig, RunConfig, RunResultOfAnyKind, StackedDenoisingRunInput } from '../recipes';
-import { AutoencoderRunInput, resolveAutoencoderRunConfig } from '../run';
-import { canonicalJson, codeVersion, readCacheEntry, RunIdentity, runKey, writeCacheEntry } from './cache';
-import { createDataLoader, executeRun } from './execute';
-import { WorkerMessage, WorkerTask } from './protocol';
+import { loadData } from '../data/index';
+import { engineIdentity, prepareEngine } from '../engine/index';
+import { resolveRunConfig, RunInput, RunResult } from '../runs/index';
+import { readSettings } from '../settings';
+import { SpecError } from '../specErrors';
+import {
+  canonicalJson, codeVersion, defaultCacheDirectory, preflightCacheDirectory, readCacheEntry, RunIdentity, runKey, writeCacheEntry,
+} from './cache';
+import { estimateRunSeconds, ExperimentProgress } from './progress';
+import { PlannedRun, runInProcess, runInWorkers, Scheduler } from './workerPool';
+import { lockHolder, tryLock, unlock } from './locks';
+
+export { progressLine, terminalProgress } from './progress';
+export type { ExperimentProgress } from './progress';
 
 /** One configuration of an experiment: a label for plots and tables, and the run's inputs. */
 export interface ExperimentConfiguration {
   label: string;
-  run: AutoencoderRunInput | StackedDenoisingRunInput;
+  /** The arm it belongs to (e.g. "ReLU"), for colours and grouping; default the label. */
+  group?: string;
+  /** Named settings of this configuration (e.g. { learningRate: 0.001 }), so code never parses labels. */
+  parameters?: Record<string, number | string | boolean>;
+  run: RunInput;
 }
 
 /** An experiment: every configuration is run once per seed. */
@@ -33,30 +44,19 @@ export interface Experiment {
 
 export interface ExperimentRun {
   label: string;
+  group: string;
+  parameters: Record<string, number | string | boolean>;
   seed: number;
   key: string;
-  /** True when the result came from the cache. */
+  /** True when the result came from the cache (or from another process computing it). */
   cached: boolean;
-  result: RunResultOfAnyKind;
-}
-
-/** Progress of an experiment, for terminal lines and notebook displays. */
-export interface ExperimentProgress {
-  experiment: string;
-  totalRuns: number;
-  doneRuns: number;
-  cachedRuns: number;
-  /** What each busy worker is doing, e.g. "relu/sigmoid seed 2 · epoch 3/20". */
-  running: string[];
-  elapsedSeconds: number;
-  /** Estimated seconds left, null until a run has finished. */
-  etaSeconds: number | null;
+  result: RunResult;
 }
 
 export interface RunExperimentOptions {
-  /** Where results are cached. Default RELU_AE_CACHE_DIR or .cache/runs under the project root. */
+  /** Where results are cached. Default RELU_AE_CACHE_DIR or .relu-ae-cache/ in the caller's project. */
   cacheDirectory?: string;
-  /** Worker processes; default RELU_AE_WORKERS or the number of cores; 0 runs in this process. */
+  /** Worker processes; default RELU_AE_WORKERS or one per core, at most one per core and per run; 0 runs in this process. */
   workers?: number;
   onProgress?: (progress: ExperimentProgress) => void;
 }
@@ -68,217 +68,206 @@ export interface ExperimentResult {
   cachedRuns: number;
   /** Cache files that were found corrupt and recomputed. */
   corruptFiles: { file: string; problem: string }[];
+  /** Things the caller should know: a capped worker count, results that could not be cached. */
+  notes: string[];
   engine: string;
   wallSeconds: number;
 }
 
-/** The project root, wherever the library was compiled to. */
-export function projectRoot(): string {
-  return findProjectRoot(__dirname);
+/** The plan of an experiment before anything runs: how many runs, how many cached, how long. */
+export interface ExperimentPlan {
+  tasks: PlannedRun[];
+  cacheDirectory: string;
+  engine: string;
+  cached: Map<string, RunResult>;
+  corruptFiles: ExperimentResult['corruptFiles'];
+  /** Runs to compute (distinct keys not in the cache). */
+  pending: PlannedRun[];
+  estimatedSeconds: number;
+  workers: number;
+  notes: string[];
 }
 
-export function defaultCacheDirectory(): string {
-  return process.env.RELU_AE_CACHE_DIR || path.join(projectRoot(), '.cache', 'runs');
+function workerCount(requested: number | undefined, pending: number, notes: string[]): number {
+  const cores = os.cpus().length;
+  const fromSettings = readSettings().workers;
+  const wanted = requested ?? fromSettings ?? cores;
+  if (!Number.isInteger(wanted) || wanted < 0) throw new SpecError('workers', `must be an integer ≥ 0, got ${wanted}`);
+  if (wanted > cores) notes.push(`${wanted} workers were asked for, but this machine has ${cores} cores: using ${Math.min(cores, pending)}`);
+  return Math.min(wanted, cores, pending);
 }
 
-function resolveRunConfig(input: ExperimentConfiguration['run']): RunConfig {
-  return 'kind' in input && input.kind === 'stackedDenoising'
-    ? resolveStackedDenoisingConfig(input)
-    : resolveAutoencoderRunConfig(input as AutoencoderRunInput);
-}
-
-/** Which engine runs will use, as recorded in cache keys: 'blas/openblas' or 'tfjs/<backend>'. */
-export async function engineIdentity(): Promise<string> {
-  const preference = resolveEnginePreference(process.env.RELU_AE_ENGINE);
-  if (preference === 'blas' || (preference === 'auto' && blasAvailable().available)) return 'blas/openblas';
-  return `tfjs/${await initializeBackend()}`;
-}
-
-function workerCount(requested: number | undefined, pending: number): number {
-  const fromEnvironment = process.env.RELU_AE_WORKERS;
-  const wanted = requested ?? (fromEnvironment !== undefined && fromEnvironment !== '' ? Number(fromEnvironment) : os.cpus().length);
-  if (!Number.isInteger(wanted) || wanted < 0) throw new Error(`RELU_AE_WORKERS: must be an integer ≥ 0, got ${JSON.stringify(fromEnvironment ?? requested)}`);
-  return Math.min(wanted, pending);
+/**
+ * Resolves every configuration (a bad one fails here, naming the field), keys every run, reads the
+ * cache and estimates the time of what is missing. Nothing is trained.
+ */
+export async function planExperiment(experiment: Experiment, options: RunExperimentOptions = {}): Promise<ExperimentPlan> {
+  const cacheDirectory = options.cacheDirectory ?? defaultCacheDirectory();
+  preflightCacheDirectory(cacheDirectory);
+  const engine = engineIdentity(await prepareEngine());
+  const version = codeVersion();
+  const fingerprints = new Map<string, string>();
+  const tasks: PlannedRun[] = [];
+  experiment.configurations.forEach((configuration, index) => {
+    let config;
+    try {
+      config = resolveRunConfig(configuration.run);
+    } catch (error) {
+      if (error instanceof SpecError) throw new SpecError(`configuration "${configuration.label}" (#${index + 1}) ${error.field}`, error.message.slice(error.field.length + 2));
+      throw error;
+    }
+    const { dataDirectory: _where, ...dataIdentity } = config.data;
+    const dataKey = canonicalJson(config.data);
+    if (!fingerprints.has(dataKey)) fingerprints.set(dataKey, loadData(config.data).description.fingerprint);
+    for (const seed of experiment.seeds) {
+      if (!Number.isInteger(seed)) throw new SpecError(`experiment "${experiment.name}" seeds`, `must be integers, got ${JSON.stringify(seed)}`);
+      const identityConfig = { ...config, data: dataIdentity };
+      const identity: RunIdentity = { config: identityConfig, seed, dataFingerprint: fingerprints.get(dataKey) as string, codeVersion: version, engine };
+      tasks.push({
+        label: configuration.label, group: configuration.group ?? configuration.label, parameters: configuration.parameters ?? {},
+        key: runKey(identity), identity, config, seed, cacheDirectory,
+      });
+    }
+  });
+  const cached = new Map<string, RunResult>();
+  const corruptFiles: ExperimentResult['corruptFiles'] = [];
+  for (const task of tasks) {
+    if (cached.has(task.key)) continue;
+    const read = readCacheEntry<RunResult>(cacheDirectory, task.key);
+    if (read.status === 'hit') cached.set(task.key, read.entry.result);
+    if (read.status === 'corrupt' && !corruptFiles.some((corrupt) => corrupt.file === read.file)) corruptFiles.push({ file: read.file, problem: read.problem });
+  }
+  const seen = new Set<string>();
+  const pending = tasks.filter((task) => !cached.has(task.key) && !seen.has(task.key) && seen.add(task.key));
+  const notes: string[] = [];
+  const workers = workerCount(options.workers, pending.length, notes);
+  const speed = [...cached.values()].map((result) => result.samplesPerSecond).filter((value) => value > 0).sort((a, b) => a - b);
+  const samplesPerSecond = speed.length > 0 ? speed[Math.floor(speed.length / 2)] : engine.startsWith('blas') ? 40_000 : 3_000;
+  const serialSeconds = pending.reduce((total, task) => total + estimateRunSeconds(task.config, samplesPerSecond), 0);
+  return { tasks, cacheDirectory, engine, cached, corruptFiles, pending, estimatedSeconds: serialSeconds / Math.max(1, workers), workers, notes };
 }
 
 /** Runs every configuration × seed of an experiment, reusing the cache; see the module comment. */
 export async function runExperiment(experiment: Experiment, options: RunExperimentOptions = {}): Promise<ExperimentResult> {
   const started = Date.now();
-  const cacheDirectory = options.cacheDirectory ?? defaultCacheDirectory();
-  const engine = await engineIdentity();
-  const version = codeVersion();
-  const fingerprints = new Map<string, string>();
-  const tasks: (WorkerTask & { label: string })[] = [];
-  for (const configuration of experiment.configurations) {
-    const config = resolveRunConfig(configuration.run);
-    const dataKey = canonicalJson(config.data);
-    if (!fingerprints.has(dataKey)) fingerprints.set(dataKey, loadData(config.data).description.fingerprint);
-    for (const seed of experiment.seeds) {
-      const identity: RunIdentity = { config, seed, dataFingerprint: fingerprints.get(dataKey) as string, codeVersion: version, engine };
-      tasks.push({ label: configuration.label, key: runKey(identity), identity, config, seed, cacheDirectory });
-    }
-  }
-
-  const results = new Map<string, { result: RunResultOfAnyKind; cached: boolean }>();
-  const corruptFiles: ExperimentResult['corruptFiles'] = [];
-  for (const task of tasks) {
-    const read = readCacheEntry<RunResultOfAnyKind>(cacheDirectory, task.key);
-    if (read.status === 'hit') results.set(task.key, { result: read.entry.result, cached: true });
-    if (read.status === 'corrupt' && !corruptFiles.some((corrupt) => corrupt.file === read.file)) {
-      corruptFiles.push({ file: read.file, problem: read.problem });
-      process.stderr.write(`cache: ${read.file} ${read.problem}; recomputing it\n`);
-    }
-  }
+  const plan = await planExperiment(experiment, options);
+  const { tasks, cacheDirectory, pending, workers, notes } = plan;
+  for (const corrupt of plan.corruptFiles) process.stderr.write(`cache: ${corrupt.file} ${corrupt.problem}; recomputing it\n`);
+  const results = new Map<string, { result: RunResult; cached: boolean }>();
+  for (const [key, result] of plan.cached) results.set(key, { result, cached: true });
   const cachedRuns = results.size;
-  const seenKeys = new Set<string>();
-  const pending = tasks.filter((task) => !results.has(task.key) && !seenKeys.has(task.key) && seenKeys.add(task.key));
-  const running = new Map<string, string>();
-  const finishedDurations: number[] = [];
-  const workers = workerCount(options.workers, pending.length);
+  const distinctRuns = new Set(tasks.map((task) => task.key)).size;
+  const running = new Map<string, { task: PlannedRun; epoch: number }>();
+  const failures: string[] = [];
+  const unsaved: PlannedRun[] = [];
+  let finishedSeconds = 0;
+  let finishedEstimate = 0;
+  const describe = (task: PlannedRun): string => `${task.label} seed ${task.seed}`;
   const report = (): void => {
-    const done = results.size;
-    const averageSeconds = finishedDurations.length ? finishedDurations.reduce((a, b) => a + b, 0) / finishedDurations.length : null;
-    options.onProgress?.({
+    if (!options.onProgress) return;
+    // Remaining time: the plan's estimate of what is left, scaled by how the finished runs compared with theirs.
+    const remaining = pending.filter((task) => !results.has(task.key)).reduce((total, task) => total + estimateRunSeconds(task.config, 1), 0);
+    const scale = finishedEstimate > 0 ? finishedSeconds / finishedEstimate : null;
+    options.onProgress({
       experiment: experiment.name,
-      totalRuns: new Set(tasks.map((task) => task.key)).size,
-      doneRuns: done,
+      totalRuns: distinctRuns,
+      doneRuns: results.size,
       cachedRuns,
-      running: [...running.values()],
+      running: [...running.values()].map(({ task, epoch }) => `${describe(task)}${epoch ? ` · epoch ${epoch}/${task.config.training.epochs}` : ''}`),
       elapsedSeconds: (Date.now() - started) / 1000,
-      etaSeconds: averageSeconds === null ? null : (averageSeconds * (pending.length - finishedDurations.length)) / Math.max(1, workers),
+      etaSeconds: scale === null ? (results.size === cachedRuns ? plan.estimatedSeconds : null) : (remaining * scale) / Math.max(1, workers),
     });
   };
   report();
-  const failures: string[] = [];
-  const describeTask = (task: WorkerTask & { label: string }, epoch?: number): string =>
-    `${task.label} seed ${task.seed}${epoch ? ` · epoch ${epoch}` : ''}`;
-
-  if (workers === 0) {
-    const loadDataOnce = createDataLoader();
-    for (const task of pending) {
-      const taskStarted = Date.now();
-      running.set(task.key, describeTask(task));
-      report();
-      try {
-        const result = executeRun(task.config, loadDataOnce(task.config.data), task.seed, (record) => {
-          running.set(task.key, describeTask(task, record.epoch));
+  const scheduler: Scheduler = {
+    take(queue) {
+      for (let index = 0; index < queue.length; index++) {
+        const task = queue[index];
+        const read = readCacheEntry<RunResult>(cacheDirectory, task.key);
+        if (read.status === 'hit') {
+          // Computed meanwhile by another process that held its lock.
+          queue.splice(index--, 1);
+          results.set(task.key, { result: read.entry.result, cached: true });
           report();
-        });
-        writeCacheEntry(cacheDirectory, task.identity, result);
-        results.set(task.key, { result, cached: false });
-      } catch (error) {
-        failures.push(`${describeTask(task)}: ${(error as Error).message}`);
+          continue;
+        }
+        if (tryLock(cacheDirectory, task.key)) {
+          queue.splice(index, 1);
+          return task;
+        }
       }
-      running.delete(task.key);
-      finishedDurations.push((Date.now() - taskStarted) / 1000);
+      return queue.length > 0 ? 'wait' : null;
+    },
+  };
+  const events = {
+    onStart: (task: PlannedRun) => {
+      running.set(task.key, { task, epoch: 0 });
       report();
-    }
-  } else if (pending.length > 0) {
-    await runInWorkers(pending, workers, {
-      onStart: (task) => running.set(task.key, describeTask(task)),
-      onEpoch: (task, epoch) => {
-        running.set(task.key, describeTask(task, epoch));
-        report();
-      },
-      onDone: (task, result, seconds) => {
-        results.set(task.key, { result, cached: false });
-        running.delete(task.key);
-        finishedDurations.push(seconds);
-        report();
-      },
-      onFailed: (task, message) => {
-        failures.push(`${describeTask(task)}: ${message}`);
-        running.delete(task.key);
-        report();
-      },
-    });
+    },
+    onEpoch: (task: PlannedRun, epoch: number) => {
+      running.set(task.key, { task, epoch });
+      report();
+    },
+    onDone: (task: PlannedRun, result: RunResult, seconds: number, cacheError?: string) => {
+      if (cacheError) {
+        // The worker could not write it; try once here, and keep the result in memory either way.
+        try {
+          writeCacheEntry(cacheDirectory, task.identity, result);
+        } catch {
+          unsaved.push(task);
+        }
+      }
+      unlock(cacheDirectory, task.key);
+      results.set(task.key, { result, cached: false });
+      running.delete(task.key);
+      finishedSeconds += seconds;
+      finishedEstimate += estimateRunSeconds(task.config, 1);
+      report();
+    },
+    onFailed: (task: PlannedRun, message: string) => {
+      unlock(cacheDirectory, task.key);
+      failures.push(`${describe(task)}: ${message}`);
+      running.delete(task.key);
+      report();
+    },
+  };
+  if (pending.length > 0) {
+    if (workers === 0) await runInProcess(pending, scheduler, events);
+    else await runInWorkers(pending, workers, scheduler, events);
   }
+  // A second chance for results whose write failed (the disk may have room again); they are kept either way.
+  const stillUnsaved = unsaved.filter((task) => {
+    try {
+      writeCacheEntry(cacheDirectory, task.identity, (results.get(task.key) as { result: RunResult }).result);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (stillUnsaved.length > 0) {
+    notes.push(`${stillUnsaved.length} finished run(s) could not be written to the cache ${cacheDirectory} (is the disk full?); their results are used from memory and will be recomputed next time`);
+  }
+  for (const note of notes) process.stderr.write(`${experiment.name}: ${note}\n`);
   if (failures.length > 0) {
     throw new Error(`experiment ${experiment.name}: ${failures.length} run(s) failed (finished runs are cached):\n${failures.join('\n')}`);
   }
   return {
     name: experiment.name,
     runs: tasks.map((task) => {
-      const stored = results.get(task.key) as { result: RunResultOfAnyKind; cached: boolean };
-      return { label: task.label, seed: task.seed, key: task.key, cached: stored.cached, result: stored.result };
+      const stored = results.get(task.key) as { result: RunResult; cached: boolean };
+      return { label: task.label, group: task.group, parameters: task.parameters, seed: task.seed, key: task.key, cached: stored.cached, result: stored.result };
     }),
-    computedRuns: pending.length,
+    computedRuns: [...results.values()].filter((entry) => !entry.cached).length,
     cachedRuns,
-    corruptFiles,
-    engine,
+    corruptFiles: plan.corruptFiles,
+    notes,
+    engine: plan.engine,
     wallSeconds: (Date.now() - started) / 1000,
   };
 }
 
-interface PoolEvents<Task> {
-  onStart(task: Task): void;
-  onEpoch(task: Task, epoch: number): void;
-  onDone(task: Task, result: RunResultOfAnyKind, seconds: number): void;
-  onFailed(task: Task, message: string): void;
-}
-
-/** Feeds tasks to `count` forked workers, one task per worker at a time. */
-function runInWorkers<Task extends WorkerTask>(tasks: Task[], count: number, events: PoolEvents<Task>): Promise<void> {
-  const queue = [...tasks];
-  return new Promise((resolve) => {
-    let alive = count;
-    for (let index = 0; index < count; index++) {
-      const child = fork(path.join(__dirname, 'worker.js'), [], {
-        env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
-      let current: { task: Task; started: number } | null = null;
-      const next = (): void => {
-        const task = queue.shift();
-        if (!task) {
-          current = null;
-          child.disconnect();
-          return;
-        }
-        current = { task, started: Date.now() };
-        events.onStart(task);
-        child.send(task);
-      };
-      child.on('message', (message: WorkerMessage) => {
-        if (message.type === 'ready') next();
-        else if (current && message.type === 'epoch' && message.key === current.task.key) events.onEpoch(current.task, message.epoch);
-        else if (current && message.type === 'done' && message.key === current.task.key) {
-          events.onDone(current.task, message.result, (Date.now() - current.started) / 1000);
-          next();
-        } else if (current && message.type === 'failed' && message.key === current.task.key) {
-          events.onFailed(current.task, message.message);
-          next();
-        } else if (message.type === 'failed' && message.key === '') {
-          process.stderr.write(`worker failed to start: ${message.message}\n`);
-        }
-      });
-      child.on('exit', (code) => {
-        if (current) events.onFailed(current.task, `worker exited with code ${code} while running it`);
-        current = null;
-        alive--;
-        if (alive === 0) {
-          // Tasks left in the queue when every worker has died are failures too.
-          for (const task of queue.splice(0)) events.onFailed(task, 'no worker left to run it');
-          resolve();
-        }
-      });
-    }
-  });
-}
-
-/** One line of progress for a terminal or a log: "C1 · 5/8 runs (2 cached) · ETA 12s · running: …". */
-export function progressLine(progress: ExperimentProgress): string {
-  const eta = progress.etaSeconds === null ? 'ETA ?' : `ETA ${Math.round(progress.etaSeconds)}s`;
-  const running = progress.running.length ? ` · running: ${progress.running.join(' | ')}` : '';
-  return `${progress.experiment} · ${progress.doneRuns}/${progress.totalRuns} runs (${progress.cachedRuns} cached) · ${eta}${running}`;
-}
-
-/** A progress callback that prints a line to stderr whenever the finished count changes. */
-export function terminalProgress(stream: NodeJS.WritableStream = process.stderr): (progress: ExperimentProgress) => void {
-  let lastDone = -1;
-  return (progress) => {
-    if (progress.doneRuns === lastDone) return;
-    lastDone = progress.doneRuns;
-    stream.write(`${progressLine(progress)}\n`);
-  };
+/** Whether another process holds a run's lock (for tests and progress displays). */
+export function runIsLockedElsewhere(cacheDirectory: string, key: string): boolean {
+  const holder = lockHolder(cacheDirectory, key);
+  return holder !== null && holder.pid !== process.pid;
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { initializeParameters, networkFromSpec } from '../../../src/lib/model';
 import { createRandom } from '../../../src/lib/random';
-import { ActivationInput, DEFAULT_TRAINING_SPEC, LossName, NetworkSpec, OptimizerSpec, Parameters, TrainingSpec } from '../../../src/lib/spec';
+import { ActivationInput, DEFAULT_TRAINING_SPEC, LossName, NetworkSpec, OptimizerInput, Parameters, resolveAutoencoderSpec, resolveTrainingSpec, TrainingSpec } from '../../../src/lib/spec';
 import { Batch, EngineOptions } from '../../../src/lib/engine/types';
 
 /** Layer sizes of the test network: small enough to be fast, deep enough to have hidden layers on both sides. */
@@ -16,7 +16,7 @@ export interface TestNetworkOptions {
   hiddenActivation: ActivationInput;
   outputActivation?: ActivationInput;
   loss?: LossName;
-  optimizer?: OptimizerSpec;
+  optimizer?: OptimizerInput;
   l1WeightPenalty?: number;
   l1ActivationPenalty?: number;
   preActivationNoiseStddev?: number;
@@ -25,21 +25,20 @@ export interface TestNetworkOptions {
 
 /** Engine options for the test network; hidden and bottleneck layers share `hiddenActivation`. */
 export function testEngineOptions(options: TestNetworkOptions): EngineOptions {
-  const network: NetworkSpec = networkFromSpec({
+  const network: NetworkSpec = networkFromSpec(resolveAutoencoderSpec({
     layerSizes: TEST_LAYER_SIZES,
     hiddenActivation: options.hiddenActivation,
     bottleneckActivation: options.hiddenActivation,
     outputActivation: options.outputActivation ?? options.hiddenActivation,
     preActivationNoiseStddev: options.preActivationNoiseStddev ?? 0,
-  });
-  const training: TrainingSpec = {
-    ...DEFAULT_TRAINING_SPEC,
+  }));
+  const training: TrainingSpec = resolveTrainingSpec({
     loss: options.loss ?? 'mse',
     optimizer: options.optimizer ?? DEFAULT_TRAINING_SPEC.optimizer,
     l1WeightPenalty: options.l1WeightPenalty ?? 0,
     l1ActivationPenalty: options.l1ActivationPenalty ?? 0,
-  };
-  const initialParameters = initializeParameters({ network, seed: options.seed ?? 1 });
+  });
+  const initialParameters = initializeParameters({ network, initializer: 'glorotUniform', seed: options.seed ?? 1 });
   // Nonzero biases make the comparison also exercise the bias path of the forward pass.
   const random = createRandom(options.seed ?? 1, 'test-biases');
   initialParameters.biases.forEach((bias) => bias.forEach((_, index) => (bias[index] = 0.2 * (random.next() - 0.5))));

@@ -1,25 +1,34 @@
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initializeBackend } from '../../../src/lib/backend';
-import { blasAvailable, createEngine, resolveEnginePreference } from '../../../src/lib/engine';
+import { blasAvailable, createEngine, engineIdentity, prepareEngine, resolveEnginePreference } from '../../../src/lib/engine';
 import { testEngineOptions } from './helpers';
 
-before(async () => {
-  await initializeBackend('wasm');
+test('an unknown engine preference is refused with its name and value', async () => {
+  await assert.rejects(() => prepareEngine('fastest'), /engine: unknown value "fastest"; expected one of auto, blas, tfjs/);
 });
 
-test('an unknown RELU_AE_ENGINE value is refused with its name and value', () => {
-  const options = testEngineOptions({ hiddenActivation: 'relu' });
-  assert.throws(() => createEngine(options, 'fastest'), /RELU_AE_ENGINE: unknown engine "fastest"; expected one of auto, blas, tfjs/);
+test('a missing preference means RELU_AE_ENGINE, or auto; a bad RELU_AE_ENGINE is refused by name', () => {
+  const saved = process.env.RELU_AE_ENGINE;
+  try {
+    delete process.env.RELU_AE_ENGINE;
+    assert.equal(resolveEnginePreference(undefined), 'auto');
+    process.env.RELU_AE_ENGINE = '';
+    assert.equal(resolveEnginePreference(undefined), 'auto');
+    process.env.RELU_AE_ENGINE = 'tfjs';
+    assert.equal(resolveEnginePreference(undefined), 'tfjs');
+    process.env.RELU_AE_ENGINE = 'gpu';
+    assert.throws(() => resolveEnginePreference(undefined), /RELU_AE_ENGINE: unknown value "gpu"/);
+  } finally {
+    if (saved === undefined) delete process.env.RELU_AE_ENGINE;
+    else process.env.RELU_AE_ENGINE = saved;
+  }
 });
 
-test('an empty or missing preference means auto', () => {
-  assert.equal(resolveEnginePreference(undefined), 'auto');
-  assert.equal(resolveEnginePreference(''), 'auto');
-});
-
-test('tfjs is chosen when asked for, and says which backend runs it', () => {
-  const engine = createEngine(testEngineOptions({ hiddenActivation: 'relu' }), 'tfjs');
+test('tfjs is chosen when asked for, initialized on wasm (never the cpu backend), and says so', async () => {
+  const choice = await prepareEngine('tfjs');
+  assert.deepEqual(choice, { name: 'tfjs', backend: 'wasm' });
+  assert.equal(engineIdentity(choice), 'tfjs/wasm');
+  const engine = createEngine(testEngineOptions({ hiddenActivation: 'relu' }), choice);
   try {
     assert.equal(engine.name, 'tfjs');
     assert.equal(engine.backend, 'wasm');
@@ -28,10 +37,14 @@ test('tfjs is chosen when asked for, and says which backend runs it', () => {
   }
 });
 
-test('auto and blas choose the native engine when it loads', { skip: !blasAvailable().available && !process.env.CI && 'nblas unavailable' }, () => {
+test('auto and blas choose the native engine when it loads, on one OpenBLAS thread', { skip: !blasAvailable().available && !process.env.CI && 'nblas unavailable' }, async () => {
   for (const preference of ['auto', 'blas']) {
-    const engine = createEngine(testEngineOptions({ hiddenActivation: 'relu' }), preference);
+    const choice = await prepareEngine(preference);
+    assert.equal(engineIdentity(choice), 'blas/openblas-1thread');
+    const engine = createEngine(testEngineOptions({ hiddenActivation: 'relu' }), choice);
     assert.equal(engine.name, 'blas');
     assert.equal(engine.backend, 'openblas');
+    engine.dispose();
   }
+  assert.equal(process.env.OPENBLAS_NUM_THREADS, '1');
 });

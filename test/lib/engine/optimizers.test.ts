@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFlatOptimizer } from '../../../src/lib/engine/optimizers';
+import { resolveTrainingSpec } from '../../../src/lib/spec';
 
 test('the first Adam step moves every parameter by about the learning rate against its gradient', () => {
   const optimizer = createFlatOptimizer({ spec: { name: 'adam', learningRate: 0.01 }, parameterCount: 3 });
@@ -31,7 +32,7 @@ test('sgd, momentum, rmsprop and adagrad follow their tfjs update rules by hand'
 
 test('a zero gradient leaves parameters unchanged for every optimizer', () => {
   for (const name of ['adam', 'sgd', 'momentum', 'rmsprop', 'adagrad'] as const) {
-    const optimizer = createFlatOptimizer({ spec: { name, learningRate: 0.1 }, parameterCount: 2 });
+    const optimizer = createFlatOptimizer({ spec: resolveTrainingSpec({ optimizer: { name, learningRate: 0.1 } }).optimizer, parameterCount: 2 });
     const parameters = Float32Array.from([0.25, -4]);
     optimizer.step(parameters, new Float32Array(2));
     assert.deepEqual([...parameters], [0.25, -4], name);

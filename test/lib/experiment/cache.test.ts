@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cacheFile, canonicalJson, codeVersion, readCacheEntry, RunIdentity, runKey, writeCacheEntry } from '../../../src/lib/experiment/cache';
+import { cacheFile, canonicalJson, codeVersion, readCacheEntry, resultChecksum, RunIdentity, runKey, writeCacheEntry } from '../../../src/lib/experiment/cache';
 
 const TEMPORARY_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-ae-cache-test-'));
 
@@ -19,7 +19,18 @@ const IDENTITY: RunIdentity = {
   engine: 'blas/openblas',
 };
 
-const RESULT = { testMse: 0.05, history: [{ epoch: 1, testMse: 0.05 }], diverged: null };
+/** The smallest result that has a run result's shape. */
+const RESULT = {
+  config: IDENTITY.config,
+  seed: 1,
+  testMse: 0.05,
+  diverged: null,
+  history: [{ epoch: 1, testMse: 0.05, trainLoss: 0.06 }],
+  data: { fingerprint: IDENTITY.dataFingerprint },
+  engine: 'blas',
+  backend: 'openblas',
+  versions: {},
+};
 
 function freshDirectory(name: string): string {
   return fs.mkdtempSync(path.join(TEMPORARY_ROOT, `${name}-`));
@@ -120,15 +131,39 @@ test('a tampered identity reads as corrupt: it does not hash to the name', () =>
   assert.match(read.problem, /"identity" field does not hash to the file name/);
 });
 
-test('an entry without a result object reads as corrupt', () => {
-  const { read } = readAfterDamage('no-result', (file) => {
-    const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
-    entry.result = 0.05;
-    fs.writeFileSync(file, JSON.stringify(entry));
-  });
+/** Edits the stored entry's JSON in place. */
+const editEntry = (edit: (entry: Record<string, any>) => void) => (file: string): void => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const entry = JSON.parse(fs.readFileSync(file, 'utf8'));
+  edit(entry);
+  fs.writeFileSync(file, JSON.stringify(entry));
+};
+
+test('an entry whose result is not a run result reads as corrupt, naming the missing part', () => {
+  for (const [name, result, pattern] of [
+    ['number', 0.05, /its result is not a run result/],
+    ['empty', {}, /its result is not a run result \(result\.config/],
+    ['no history', { ...RESULT, history: undefined }, /result\.history/],
+    ['negative mse', { ...RESULT, testMse: -1 }, /result\.testMse/],
+  ] as const) {
+    const { read } = readAfterDamage(`shape-${name.replace(' ', '-')}`, editEntry((entry) => (entry.result = result)));
+    assert.equal(read.status, 'corrupt', name);
+    if (read.status === 'corrupt') assert.match(read.problem, pattern, name);
+  }
+});
+
+test('a hand-edited number in the result reads as corrupt: the checksum no longer matches', () => {
+  const { read } = readAfterDamage('edited-mse', editEntry((entry) => (entry.result.testMse = 0.01)));
   assert.equal(read.status, 'corrupt');
-  if (read.status !== 'corrupt') return;
-  assert.match(read.problem, /no "result" object/);
+  if (read.status === 'corrupt') assert.match(read.problem, /does not match its checksum/);
+});
+
+test('a result whose config or seed differs from its identity reads as corrupt, even with a fresh checksum', () => {
+  const { read } = readAfterDamage('other-seed', editEntry((entry) => {
+    entry.result.seed = 2;
+    entry.checksum = resultChecksum(entry.result);
+  }));
+  assert.equal(read.status, 'corrupt');
+  if (read.status === 'corrupt') assert.match(read.problem, /another config or seed/);
 });
 
 test('a JSON value that is not an object reads as corrupt', () => {

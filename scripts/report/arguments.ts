@@ -1,0 +1,69 @@
+/** The report command's arguments, and which notebooks it runs in which order. */
+import { PROFILE_NAMES, ProfileName } from '../../src/lib/settings';
+
+/** The notebook that summarizes the others; it runs last and becomes index.html. */
+export const INDEX_NOTEBOOK = '00-index.ipynb';
+
+export interface ReportArguments {
+  profile: ProfileName;
+  /** One notebook to run (with or without .ipynb), or undefined for all. */
+  only?: string;
+  /** Where the notebooks are. Default notebooks/; the e2e tests point it at test/fixtures/. */
+  notebookFolder?: string;
+  /** Where the pages go. Default out/report/ (scratch); reports/ only with `publish`. */
+  reportFolder?: string;
+  /** Replace the committed evidence in reports/; allowed only with the full profile. */
+  publish?: boolean;
+}
+
+const USAGE = 'use --profile quick|default|full, --only NAME, --notebooks DIR, --reports DIR, --publish';
+
+/** Parses the command line after `node report.js`; throws on anything it does not know. */
+export function parseReportArguments(argv: ReadonlyArray<string>): ReportArguments {
+  const parsed: ReportArguments = { profile: 'default' };
+  for (let index = 0; index < argv.length; index++) {
+    const [flag, inlineValue] = argv[index].split(/=(.*)/s, 2);
+    const value = (): string => {
+      const next = inlineValue ?? argv[++index];
+      if (next === undefined) throw new Error(`${flag} needs a value`);
+      return next;
+    };
+    if (flag === '--profile') {
+      const profile = value();
+      if (!(PROFILE_NAMES as ReadonlyArray<string>).includes(profile)) {
+        throw new Error(`--profile must be one of ${PROFILE_NAMES.join(', ')}, not "${profile}"`);
+      }
+      parsed.profile = profile as ProfileName;
+    } else if (flag === '--only') {
+      parsed.only = value();
+    } else if (flag === '--notebooks') {
+      parsed.notebookFolder = value();
+    } else if (flag === '--reports') {
+      parsed.reportFolder = value();
+    } else if (flag === '--publish' && inlineValue === undefined) {
+      parsed.publish = true;
+    } else {
+      throw new Error(`Unknown argument "${argv[index]}"; ${USAGE}`);
+    }
+  }
+  if (parsed.publish && parsed.profile !== 'full') {
+    throw new Error(`--publish replaces the committed evidence in reports/, which is built with --profile full, not ${parsed.profile}`);
+  }
+  if (parsed.publish && parsed.reportFolder !== undefined) throw new Error('--publish writes reports/; leave out --reports');
+  return parsed;
+}
+
+/** The notebooks to run, in order: by name, with 00-index.ipynb moved to the end. */
+export function notebookOrder(fileNames: ReadonlyArray<string>, only?: string): string[] {
+  const notebooks = fileNames.filter((name) => name.endsWith('.ipynb')).sort();
+  const ordered = [...notebooks.filter((name) => name !== INDEX_NOTEBOOK), ...notebooks.filter((name) => name === INDEX_NOTEBOOK)];
+  if (only === undefined) return ordered;
+  const wanted = only.endsWith('.ipynb') ? only : `${only}.ipynb`;
+  if (!ordered.includes(wanted)) throw new Error(`No notebook ${wanted}; there are: ${ordered.join(', ')}`);
+  return [wanted];
+}
+
+/** The HTML page a notebook becomes. */
+export function reportFileName(notebookFileName: string): string {
+  return notebookFileName === INDEX_NOTEBOOK ? 'index.html' : notebookFileName.replace(/\.ipynb$/, '.html');
+}

@@ -1,0 +1,70 @@
+/**
+ * Per-run locks in the cache folder, so that two experiments that need the same run on one machine
+ * (two report builds, a build and a notebook) compute it once: the first takes `<key>.lock`, the
+ * other waits for the result to appear in the cache. A lock whose process is gone is stale and is
+ * taken over, so a killed build never blocks the next one.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export interface LockOwner {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+export function lockFile(directory: string, key: string): string {
+  return path.join(directory, `${key}.lock`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Who holds the lock, or null when nobody (or only a dead process on this host) does. */
+export function lockHolder(directory: string, key: string): LockOwner | null {
+  const file = lockFile(directory, key);
+  let owner: LockOwner;
+  try {
+    owner = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+  if (owner.host === os.hostname() && !processAlive(owner.pid)) return null;
+  return owner;
+}
+
+/**
+ * Takes the lock for a run; true when this process now holds it. A stale lock (its process is
+ * gone) is replaced. Creation with O_EXCL makes the take atomic between processes.
+ */
+export function tryLock(directory: string, key: string): boolean {
+  const file = lockFile(directory, key);
+  const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx' });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+      const holder = lockHolder(directory, key);
+      if (holder && !(holder.pid === process.pid && holder.host === owner.host)) return false;
+      if (holder) return true;
+      // Stale: its owner died. Remove it and try once more (another process may win that race).
+      fs.rmSync(file, { force: true });
+    }
+  }
+  return false;
+}
+
+/** Releases a lock this process holds (a lock of another process is left alone). */
+export function unlock(directory: string, key: string): void {
+  const holder = lockHolder(directory, key);
+  if (holder && holder.pid === process.pid && holder.host === os.hostname()) fs.rmSync(lockFile(directory, key), { force: true });
+}

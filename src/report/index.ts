@@ -1,0 +1,17 @@
+/**
+ * `relu-ae-lab/report`: the machinery of this project's report — the thread's claims as data, each
+ * claim's study, the records notebooks write, the verdict boxes and index pieces. A user's own
+ * experiments need only the main entry.
+ */
+export { claimDefinition, CLAIMS } from './claims';
+export type { ClaimDefinition, ClaimId } from './claims';
+export { claimStudy, HIDDEN_ACTIVATION_ARMS, optimizerLearningRates, sparsityPenalties } from './studies';
+export type { ClaimStudy, StudyAnalysis } from './studies';
+export {
+  assembleResults, claimsDirectory, combineVerdicts, conditionsText, readBuildInfo, readClaimRecords, readRecord, recordClaim, reportsDirectory,
+  runRecord, SCRATCH_REPORT_FOLDER, writeRecord, writeResultsFile,
+} from './records';
+export type { ClaimRecord, RunRecord } from './records';
+export { createReportNotebook, effectText, verdictBoxHtml } from './notebook';
+export type { ClaimRun, ReportNotebook } from './notebook';
+export { buildInfoHtml, claimsTableHtml, forestSpec } from './indexPage';

@@ -1,0 +1,91 @@
+/**
+ * The index page's pieces: the claims table (verdict, each primary effect labelled with its
+ * comparison, links to the claim pages), the forest plot of every primary comparison, and how the
+ * report was made.
+ */
+import { escapeHtml, formatDuration, tableHtml } from '../lib/display/html';
+import { Profile } from '../lib/experiment/profiles';
+import { VERDICT_COLOURS } from '../lib/plots/palette';
+import { effectText } from './notebook';
+import { ClaimRecord } from './records';
+
+/** Extra columns a row of the claims table may carry (the robustness summary adds two). */
+export type ClaimRowExtras = Record<string, { html: string }>;
+
+/**
+ * The claims table. Links point at the notebooks (`01-output-activation.ipynb`), which works inside
+ * Jupyter; the report build rewrites them to the pages (`01-output-activation.html`).
+ */
+export function claimsTableHtml(claims: ClaimRecord[], extras: Record<string, ClaimRowExtras> = {}): string {
+  const extraColumns = [...new Set(Object.values(extras).flatMap((row) => Object.keys(row)))];
+  const body = claims.map((claim) => {
+    const colour = VERDICT_COLOURS[claim.verdict];
+    const effects = claim.comparisons.filter((comparison) => comparison.primary)
+      .map((comparison) => `<div><i>${escapeHtml(comparison.name)}</i>: ${escapeHtml(effectText(comparison))}</div>`).join('');
+    const extraCells = extraColumns.map((column) => `<td style="text-align:left">${extras[claim.id]?.[column]?.html ?? ''}</td>`).join('');
+    return `<tr><td style="text-align:left;white-space:nowrap"><a href="${escapeHtml(claim.notebook)}.ipynb">${escapeHtml(`${claim.id} ${claim.title}`)}</a></td>` +
+      `<td style="text-align:left">${escapeHtml(claim.threadWords)}</td>` +
+      `<td style="text-align:left;color:${colour}"><b>${escapeHtml(claim.verdict)}</b></td>` +
+      `<td style="text-align:left;font-size:0.92em">${effects}</td><td style="text-align:right">${claim.seeds.length}</td>${extraCells}</tr>`;
+  }).join('\n');
+  const header = ['claim', "the thread's words", 'verdict (reference protocol)', 'effect per primary comparison: mean paired difference [95% interval] (relative)', 'seeds', ...extraColumns]
+    .map((title) => `<th style="text-align:left">${escapeHtml(title)}</th>`).join('');
+  return `<table class="claims-table result-table"><thead><tr>${header}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/**
+ * Every primary comparison's mean paired difference with its 95% interval, relative to the
+ * baseline's mean (%), on one axis, coloured by verdict, zero marked. Right of zero favours the
+ * thread's side.
+ */
+export function forestSpec(claims: ClaimRecord[]): Record<string, unknown> {
+  const rows = claims.flatMap((claim) => claim.comparisons.filter((comparison) => comparison.primary).map((comparison) => {
+    const baseline = comparison.result.baseline.mean;
+    const percent = (value: number): number => (100 * value) / baseline;
+    return {
+      comparison: `${claim.id} · ${comparison.name}`,
+      effect: percent(comparison.result.meanDifference),
+      low: percent(comparison.result.interval[0]),
+      high: percent(comparison.result.interval[1]),
+      verdict: comparison.result.verdict,
+    };
+  })).filter((row) => Number.isFinite(row.effect) && Number.isFinite(row.low) && Number.isFinite(row.high));
+  const y = { field: 'comparison', type: 'nominal', sort: rows.map((row) => row.comparison), title: null, axis: { labelLimit: 380 } };
+  const verdicts = Object.keys(VERDICT_COLOURS) as (keyof typeof VERDICT_COLOURS)[];
+  const color = { field: 'verdict', type: 'nominal', title: 'verdict', scale: { domain: verdicts, range: verdicts.map((verdict) => VERDICT_COLOURS[verdict]) } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: 'Every primary comparison: mean paired difference and 95% interval, % of the baseline (right of 0 favours the thread)',
+    width: 420,
+    height: { step: 22 },
+    layer: [
+      { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#555', strokeDash: [4, 3] }, encoding: { x: { field: 'zero', type: 'quantitative' } } },
+      { data: { values: rows }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, x: { field: 'low', type: 'quantitative', title: 'paired difference, % of the baseline mean' }, x2: { field: 'high' }, color } },
+      { data: { values: rows }, mark: { type: 'point', filled: true, size: 70 }, encoding: { y, x: { field: 'effect', type: 'quantitative' }, color } },
+    ],
+  };
+}
+
+/** How the report was made: profile, engine, backend, versions, data, and time per notebook. */
+export function buildInfoHtml(build: Record<string, unknown>, claims: ClaimRecord[], profile: Profile): string {
+  const uniqueRuns = [...new Map(claims.flatMap((claim) => claim.runs).map((run) => [run.key, run])).values()];
+  const firstRun = uniqueRuns[0];
+  const computeSeconds = uniqueRuns.reduce((total, run) => total + (run.durationSeconds ?? 0), 0);
+  const cachedCount = uniqueRuns.filter((run) => run.cached).length;
+  const notebooks = (build.notebooks as { name: string; seconds: number; ok: boolean }[] | undefined) ?? [];
+  const rows = notebooks.map((entry) => ({ notebook: entry.name, seconds: entry.seconds, ok: entry.ok ? 'yes' : 'FAILED' }));
+  const facts = [
+    `profile: ${profile.description}`,
+    firstRun ? `engine: ${firstRun.engine} · backend: ${firstRun.backend}` : 'no runs recorded',
+    firstRun ? `versions: ${Object.entries(firstRun.versions as Record<string, string>).map(([name, value]) => `${name} ${value}`).join(' · ')}` : '',
+    firstRun ? `data: ${JSON.stringify((firstRun.config as { data?: unknown }).data)} (fingerprint ${firstRun.data.fingerprint})` : '',
+    `${uniqueRuns.length} distinct runs took ${formatDuration(computeSeconds)} of training time when computed ` +
+      `(spread over the worker processes); ${cachedCount} of them came from the result cache in this build`,
+    build.startedAt ? `built: ${build.startedAt}; notebooks before this page took ${formatDuration(Number(build.wallSecondsBeforeIndex))} of wall time` : 'built outside the report script',
+    Array.isArray(build.retried) && build.retried.length > 0
+      ? `re-run once after the kernel failed a cell without any error text: ${(build.retried as string[]).join(', ')}`
+      : '',
+  ].filter(Boolean);
+  return `<p style="font:13px monospace">${facts.map(escapeHtml).join('<br>')}</p>` +
+    (rows.length ? tableHtml(rows, [{ key: 'notebook' }, { key: 'seconds', digits: 1 }, { key: 'ok' }]) : '');
+}

@@ -1,0 +1,194 @@
+/**
+ * What the notebooks write for the report: each claim notebook records its verdict, comparisons and
+ * runs (claims/<id>.json); the index gathers them into results.json. Everything goes to the report
+ * folder of the build (RELU_AE_REPORTS_DIR, set by the report script), or to the scratch folder
+ * out/report/ when a notebook runs in Jupyter: the committed reports/ is only ever replaced by a
+ * published build.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Comparison } from '../lib/compare';
+import { Profile } from '../lib/experiment/profiles';
+import { ExperimentResult, ExperimentRun } from '../lib/experiment/runner';
+import { callerProjectRoot } from '../lib/paths';
+import { readSettings } from '../lib/settings';
+import { Verdict } from '../lib/stats';
+import { claimDefinition, ClaimDefinition, ClaimId, CLAIMS } from './claims';
+
+/** Where every build but a published one writes, relative to the project (ignored by git). */
+export const SCRATCH_REPORT_FOLDER = path.join('out', 'report');
+
+/** The report folder notebooks write into: RELU_AE_REPORTS_DIR, else the project's out/report. */
+export function reportsDirectory(): string {
+  return readSettings().reportsDirectory ?? path.join(callerProjectRoot(), SCRATCH_REPORT_FOLDER);
+}
+
+/** Where notebooks record their claims: the report folder's claims/. */
+export function claimsDirectory(): string {
+  return path.join(reportsDirectory(), 'claims');
+}
+
+/** Rounds to 6 significant digits: per-epoch values in results.json, where full precision only costs bytes. */
+function compact(value: number | null): number | null {
+  return value === null || !Number.isFinite(value) ? null : Number(value.toPrecision(6));
+}
+
+/** A run as it appears in results.json: what decided it and what it measured, per epoch, without samples. */
+export interface RunRecord {
+  key: string;
+  label: string;
+  group: string;
+  parameters: Record<string, number | string | boolean>;
+  config: unknown;
+  seed: number;
+  /** Final test MSE at full precision (what verdicts are computed from); null when diverged. */
+  testMse: number | null;
+  /** Per epoch (6 significant digits): test MSE, validation MSE (null without a split) and train loss. */
+  history: { testMse: (number | null)[]; validationMse: (number | null)[]; trainLoss: (number | null)[] };
+  diverged: unknown;
+  initialTestMse: number | null;
+  data: { fingerprint: string };
+  engine: string;
+  backend: string;
+  versions: unknown;
+  /** Wall-clock seconds the run took when it was computed (a cached result keeps its original time). */
+  durationSeconds: number;
+  /** True when this build took the result from the cache. */
+  cached: boolean;
+}
+
+export function runRecord(run: ExperimentRun): RunRecord {
+  const history = run.result.history;
+  return {
+    key: run.key,
+    label: run.label,
+    group: run.group,
+    parameters: run.parameters,
+    config: run.result.config,
+    seed: run.seed,
+    testMse: run.result.testMse,
+    history: {
+      testMse: history.map((record) => compact(record.testMse)),
+      validationMse: history.map((record) => compact(record.validationMse)),
+      trainLoss: history.map((record) => compact(record.trainLoss)),
+    },
+    diverged: run.result.diverged,
+    initialTestMse: run.result.initialTestMse,
+    data: { fingerprint: run.result.data.fingerprint },
+    engine: run.result.engine,
+    backend: run.result.backend,
+    versions: run.result.versions,
+    durationSeconds: run.result.durationSeconds,
+    cached: run.cached,
+  };
+}
+
+export interface ClaimRecord extends ClaimDefinition {
+  verdict: Verdict;
+  comparisons: Comparison[];
+  profile: string;
+  seeds: number[];
+  /** Wording of the conditions (budget, rate, seeds) the verdict holds under. */
+  conditions: string;
+  runs: RunRecord[];
+  recordedAt: string;
+}
+
+/**
+ * A claim's verdict from its primary comparisons: supported when every one is supported,
+ * contradicted when any is contradicted, inconclusive otherwise.
+ */
+export function combineVerdicts(comparisons: Comparison[]): Verdict {
+  const primary = comparisons.filter((comparison) => comparison.primary).map((comparison) => comparison.result.verdict);
+  if (primary.length === 0) throw new Error('a claim needs at least one primary comparison');
+  if (primary.some((verdict) => verdict === 'contradicted')) return 'contradicted';
+  return primary.every((verdict) => verdict === 'supported') ? 'supported' : 'inconclusive';
+}
+
+/** The conditions a verdict holds under, in words. */
+export function conditionsText(profile: Profile, training: string): string {
+  return `${profile.description}; ${training}; verdict rule: 95% paired t-interval of the per-seed difference in final test MSE excludes 0`;
+}
+
+function writeJsonAtomically(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temporary, JSON.stringify(value, null, 1));
+    fs.renameSync(temporary, file);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
+/** Builds a claim's record and writes it into the report folder's claims/; returns it. */
+export function recordClaim(options: {
+  id: ClaimId;
+  comparisons: Comparison[];
+  profile: Profile;
+  experiments: ExperimentResult[];
+  conditions: string;
+  directory?: string;
+}): ClaimRecord {
+  const record: ClaimRecord = {
+    ...claimDefinition(options.id),
+    verdict: combineVerdicts(options.comparisons),
+    comparisons: options.comparisons,
+    profile: options.profile.name,
+    seeds: options.profile.seeds,
+    conditions: options.conditions,
+    runs: options.experiments.flatMap((result) => result.runs.map(runRecord)),
+    recordedAt: new Date().toISOString(),
+  };
+  writeJsonAtomically(path.join(options.directory ?? claimsDirectory(), `${options.id}.json`), record);
+  return record;
+}
+
+/** Reads every recorded claim in CLAIMS order; a missing one is listed in `missing`. */
+export function readClaimRecords(directory = claimsDirectory()): { claims: ClaimRecord[]; missing: ClaimId[] } {
+  const claims: ClaimRecord[] = [];
+  const missing: ClaimId[] = [];
+  for (const definition of CLAIMS) {
+    const file = path.join(directory, `${definition.id}.json`);
+    if (fs.existsSync(file)) claims.push(JSON.parse(fs.readFileSync(file, 'utf8')));
+    else missing.push(definition.id);
+  }
+  return { claims, missing };
+}
+
+/** Writes any record next to the claims (the robustness map writes its own). */
+export function writeRecord(name: string, value: unknown, directory = claimsDirectory()): string {
+  const file = path.join(directory, `${name}.json`);
+  writeJsonAtomically(file, value);
+  return file;
+}
+
+/** Reads a record written by writeRecord, or null when there is none. */
+export function readRecord<T>(name: string, directory = claimsDirectory()): T | null {
+  const file = path.join(directory, `${name}.json`);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : null;
+}
+
+/** results.json: claims with their comparisons, every run once (deduplicated by key), and extra sections. */
+export function assembleResults(claims: ClaimRecord[], build: Record<string, unknown>, extra: Record<string, unknown> = {}, extraRuns: RunRecord[] = []): Record<string, unknown> {
+  const runs = new Map<string, RunRecord>();
+  for (const run of [...claims.flatMap((claim) => claim.runs), ...extraRuns]) if (!runs.has(run.key)) runs.set(run.key, run);
+  return {
+    build,
+    claims: claims.map(({ runs: claimRuns, ...claim }) => ({ ...claim, runKeys: claimRuns.map((run) => run.key) })),
+    ...extra,
+    runs: [...runs.values()],
+  };
+}
+
+/** Writes results.json into the report folder (or `file`) atomically and returns its path. */
+export function writeResultsFile(results: Record<string, unknown>, file = path.join(reportsDirectory(), 'results.json')): string {
+  writeJsonAtomically(file, results);
+  return file;
+}
+
+/** What the report script recorded about this build (build.json), or {} outside a build. */
+export function readBuildInfo(file = readSettings().buildInfo): Record<string, unknown> {
+  if (!file || !fs.existsSync(file)) return {};
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
