@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-# Jupyter's executor and exporter (the report), Chromium (the browser checks), OpenBLAS headers and a
-# compiler (the optional native fast path, nblas, builds against them).
-PACKAGES="jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel chromium libopenblas-dev g++ make python3"
+# Jupyter's executor and exporter (the report) and the classic Notebook UI (the untrusted-notebook
+# check), Chromium (the browser checks), OpenBLAS headers and a compiler (the optional native fast
+# path, nblas, builds against them), Fashion-MNIST (the robustness map's second data set), and
+# util-linux's unshare (the storage fault tests).
+PACKAGES="jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-notebook chromium libopenblas-dev g++ make python3 dataset-fashion-mnist util-linux"
 missing=""
 for package in $PACKAGES; do
   dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"

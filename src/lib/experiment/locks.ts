@@ -41,8 +41,10 @@ export function lockHolder(directory: string, key: string): LockOwner | null {
 }
 
 /**
- * Takes the lock for a run; true when this process now holds it. A stale lock (its process is
- * gone) is replaced. Creation with O_EXCL makes the take atomic between processes.
+ * Takes the lock for a run; true when this process may compute it. A stale lock (its process is
+ * gone) is replaced. Creation with O_EXCL makes the take atomic between processes. A lock file that
+ * cannot be written at all (a full disk) also answers true: the lock only saves duplicate work,
+ * and the run must not wait forever for a lock nobody holds.
  */
 export function tryLock(directory: string, key: string): boolean {
   const file = lockFile(directory, key);
@@ -52,7 +54,7 @@ export function tryLock(directory: string, key: string): boolean {
       fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx' });
       return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return true;
       const holder = lockHolder(directory, key);
       if (holder && !(holder.pid === process.pid && holder.host === owner.host)) return false;
       if (holder) return true;
