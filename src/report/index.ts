@@ -13,5 +13,11 @@ export {
 } from './records';
 export type { ClaimRecord, RunRecord } from './records';
 export { createReportNotebook, effectText, verdictBoxHtml } from './notebook';
-export type { ClaimRun, ReportNotebook } from './notebook';
-export { buildInfoHtml, claimsTableHtml, forestSpec } from './indexPage';
+export type { ClaimRun, ReportNotebook, RobustnessRecord, RobustnessRun } from './notebook';
+export { buildInfoHtml, claimsTableHtml, forestSpec, robustnessExtras } from './indexPage';
+export {
+  analyzeRobustness, bestRateByValidation, claimRobustnessSummary, claimVerdictsByCondition, conditionTitle, entriesAtFullBudget, holmVerdicts,
+  LEARNING_RATE_CHOICES, REFERENCE_ARM, ROBUSTNESS_ARMS, ROBUSTNESS_COMPARISONS, robustnessExperiment, robustnessPlan, threadRate,
+} from './robustness';
+export type { LearningRateChoice, RobustnessArm, RobustnessComparison, RobustnessCondition, RobustnessEntry, RobustnessPlan } from './robustness';
+export { budgetFigure, MAP_TABLE_COLUMNS, mapTableRows, verdictMapFigure } from './robustnessFigures';

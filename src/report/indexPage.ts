@@ -6,8 +6,9 @@
 import { escapeHtml, formatDuration, tableHtml } from '../lib/display/html';
 import { Profile } from '../lib/experiment/profiles';
 import { VERDICT_COLOURS } from '../lib/plots/palette';
-import { effectText } from './notebook';
+import { effectText, RobustnessRecord } from './notebook';
 import { ClaimRecord } from './records';
+import { claimRobustnessSummary, entriesAtFullBudget } from './robustness';
 
 /** Extra columns a row of the claims table may carry (the robustness summary adds two). */
 export type ClaimRowExtras = Record<string, { html: string }>;
@@ -88,4 +89,21 @@ export function buildInfoHtml(build: Record<string, unknown>, claims: ClaimRecor
   ].filter(Boolean);
   return `<p style="font:13px monospace">${facts.map(escapeHtml).join('<br>')}</p>` +
     (rows.length ? tableHtml(rows, [{ key: 'notebook' }, { key: 'seconds', digits: 1 }, { key: 'ok' }]) : '');
+}
+
+/**
+ * The robustness columns of the claims table: "holds in k of n conditions" and a one-sentence
+ * answer, both computed from the map at the full budget (claims outside the sweep get a dash).
+ */
+export function robustnessExtras(record: RobustnessRecord): Record<string, ClaimRowExtras> {
+  const mapEntries = entriesAtFullBudget(record.entries, record.plan);
+  const extras: Record<string, ClaimRowExtras> = {};
+  for (const claim of [...new Set(mapEntries.map((entry) => entry.claim))]) {
+    const summary = claimRobustnessSummary(mapEntries, claim);
+    extras[claim] = {
+      [`holds in k of n conditions (after ${record.plan.epochs} epochs)`]: { html: `<b>${summary.holds} of ${summary.conditions}</b>${summary.contradicted ? ` <span style="color:${VERDICT_COLOURS.contradicted}">(reversed in ${summary.contradicted})</span>` : ''}` },
+      'answer, from the robustness map': { html: `${escapeHtml(summary.answer)} <a href="08-robustness.ipynb">map</a>` },
+    };
+  }
+  return extras;
 }

@@ -14,14 +14,45 @@ import { createNotebook, Notebook, NotebookOptions, TslabLike } from '../lib/not
 import { VERDICT_COLOURS } from '../lib/plots/palette';
 import { describeComparison } from '../lib/compare';
 import { ClaimId } from './claims';
-import { ClaimRecord, recordClaim } from './records';
+import { ClaimRecord, recordClaim, runRecord, writeRecord } from './records';
+import {
+  analyzeRobustness, entriesAtFullBudget, holmVerdicts, RobustnessEntry, robustnessExperiment, robustnessPlan, RobustnessPlan,
+} from './robustness';
 import { ClaimStudy, claimStudy, StudyAnalysis } from './studies';
+import { formatDuration } from '../lib/display/html';
+import { planExperiment } from '../lib/experiment/runner';
+import { Verdict } from '../lib/stats';
 
 /** What runClaim returns: the study, its experiment's result, the analysis and the written record. */
 export interface ClaimRun extends StudyAnalysis {
   study: ClaimStudy;
   result: ExperimentResult;
   record: ClaimRecord;
+}
+
+/** What runRobustness returns: the plan, the runs and every entry, with the map's Holm-adjusted verdicts. */
+export interface RobustnessRun {
+  plan: RobustnessPlan;
+  result: ExperimentResult;
+  entries: RobustnessEntry[];
+  /** The entries at the full budget, and their Holm-adjusted verdicts in the same order. */
+  mapEntries: RobustnessEntry[];
+  holm: Verdict[];
+}
+
+/** The record the robustness notebook writes (claims/robustness.json) and the index reads. */
+export interface RobustnessRecord {
+  plan: RobustnessPlan;
+  entries: RobustnessEntry[];
+  holm: Verdict[];
+  runs: ReturnType<typeof runRecord>[];
+  recordedAt: string;
+}
+
+/** Numbers in the robustness record to 4 significant digits: 6,000 entries at full precision only cost bytes. */
+function compactEntry(entry: RobustnessEntry): RobustnessEntry {
+  const round = (value: number): number => (Number.isFinite(value) ? Number(value.toPrecision(4)) : value);
+  return { ...entry, meanDifference: round(entry.meanDifference), interval: [round(entry.interval[0]), round(entry.interval[1])], relativeDifference: round(entry.relativeDifference), pValue: round(entry.pValue) };
 }
 
 export interface ReportNotebook extends Notebook {
@@ -33,6 +64,8 @@ export interface ReportNotebook extends Notebook {
   showPerSeed(record: ClaimRecord): void;
   /** Every comparison (context ones too) with its numbers, and the conditions. */
   showRecord(record: ClaimRecord): void;
+  /** Plans the robustness sweep, says its cost (runs and estimated time) before it starts, runs it, records it. */
+  runRobustness(): Promise<RobustnessRun>;
 }
 
 const format = (value: number): string => (Number.isFinite(value) ? value.toPrecision(3) : String(value));
@@ -99,6 +132,28 @@ export function createReportNotebook(tslab: TslabLike, options: NotebookOptions)
         const diverged = [...result.divergedSeeds.baseline.map((seed) => `baseline seed ${seed}`), ...result.divergedSeeds.candidate.map((seed) => `candidate seed ${seed}`)];
         if (diverged.length > 0) book.note(`Diverged, so not paired: ${diverged.join(', ')}.`);
       }
+    },
+    async runRobustness() {
+      const plan = robustnessPlan(book.profile);
+      const sweep = robustnessExperiment(plan, book.profile);
+      const cost = await planExperiment(sweep);
+      book.html(
+        `<p style="font:13px monospace">The sweep: ${cost.tasks.length} runs (${cost.tasks.length - cost.pending.length} already in the cache), ` +
+          `${plan.epochs} epochs each; estimated ${formatDuration(cost.estimatedSeconds)} on ${Math.max(1, cost.workers)} worker process(es).</p>`,
+      );
+      const result = await book.run(sweep);
+      const entries = analyzeRobustness(result.runs, plan);
+      const mapEntries = entriesAtFullBudget(entries, plan);
+      const holm = holmVerdicts(mapEntries);
+      const record: RobustnessRecord = {
+        plan,
+        entries: entries.map(compactEntry),
+        holm,
+        runs: result.runs.map(runRecord).map((run) => ({ ...run, history: { ...run.history, trainLoss: [] } })),
+        recordedAt: new Date().toISOString(),
+      };
+      writeRecord('robustness', record);
+      return { plan, result, entries, mapEntries, holm };
     },
     showRecord(record) {
       const colour = VERDICT_COLOURS[record.verdict];
