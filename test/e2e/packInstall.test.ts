@@ -56,7 +56,8 @@ test('README\'s snippet type-checks under a strict tsconfig without skipLibCheck
     include: ['train.ts'],
   }, null, 2));
   writeFileSync(join(CONSUMER, 'train.ts'), readmeSnippet('train.ts'));
-  const compiled = await run(join(CONSUMER, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], CONSUMER).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error), failed: true }));
+  // The typescript package's own tsc: tslab's bundled TypeScript 5.0 also installs a `tsc` in node_modules/.bin.
+  const compiled = await run(process.execPath, [join(CONSUMER, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], CONSUMER).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error), failed: true }));
   assert.ok(!('failed' in compiled), `tsc reported errors:\n${compiled.stdout}`);
   const output = await run(process.execPath, [join(CONSUMER, 'built', 'train.js')], CONSUMER);
   const lines = output.stdout.trim().split('\n');
