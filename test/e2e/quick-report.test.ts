@@ -78,12 +78,13 @@ const built = cloned.then(() => run('npm', ['run', 'report', '--', '--profile', 
 const committedChecks = built.then(() => run(process.execPath, ['--test', '--test-reporter=tap', join('build', 'test', 'reports', 'committed.test.js')]));
 
 const CLAIM_PAGES = ['01-output-activation', '02-bottleneck', '03-all-sigmoid', '04-elu-leaky-relu', '05-optimizers', '06-denoising-recipe', '07-sparsity'];
+const PAGES = [...CLAIM_PAGES, '08-robustness'];
 
 test('in a fresh clone, the report command builds every page into the scratch folder', { timeout: 900_000 }, async () => {
   const report = await built;
   assert.equal(report.exitCode, 0, `${report.stdout}\n${report.stderr}`);
   const pages = readdirSync(REPORTS).filter((name) => name.endsWith('.html')).sort();
-  assert.deepEqual(pages, [...CLAIM_PAGES.map((name) => `${name}.html`), 'index.html'].sort());
+  assert.deepEqual(pages, [...PAGES.map((name) => `${name}.html`), 'index.html'].sort());
   assert.match(report.stdout, /Report built in [\d.]+ s \(profile quick\)/);
 });
 
@@ -109,11 +110,19 @@ test('results.json has a verdict and comparisons for every claim, and runs with 
     if (run.diverged === null) assert.ok(Number.isFinite(run.testMse), `${run.label} seed ${run.seed}`);
   }
   assert.equal(results.build.profile, 'quick');
+  // The robustness map: every primary comparison under every condition, at every epoch.
+  const conditions = results.robustnessPlan.initializers.length * results.robustnessPlan.dataSets.length * 2;
+  assert.equal(results.robustness.length, 10 * conditions * results.robustnessPlan.epochs);
+  for (const entry of results.robustness) {
+    assert.ok(['supported', 'contradicted', 'inconclusive'].includes(entry.verdict));
+    assert.deepEqual(Object.keys(entry.condition).sort(), ['data', 'epochs', 'initializer', 'learningRateChoice']);
+  }
+  assert.ok(results.runs.some((run: { config: { data: { source: string } } }) => run.config.data.source === 'fashionMnist'), 'Fashion-MNIST runs are recorded');
 });
 
 test('every page draws its plots in Chromium with no console errors and no requests but itself', { timeout: 900_000 }, async () => {
   assert.equal((await built).exitCode, 0);
-  for (const name of [...CLAIM_PAGES, 'index']) {
+  for (const name of [...PAGES, 'index']) {
     const check = await checkReportInBrowser(join(REPORTS, `${name}.html`));
     assert.deepEqual(check.consoleErrors, [], name);
     assert.deepEqual(check.blockedRequests, [], name);
@@ -121,6 +130,8 @@ test('every page draws its plots in Chromium with no console errors and no reque
     if (name !== 'index') assert.ok(check.plotlyPlots + check.vegaPlots >= 2, `${name}: ${check.plotlyPlots} plotly, ${check.vegaPlots} vega`);
   }
   const html = readFileSync(join(REPORTS, 'index.html'), 'utf8');
-  for (const claim of CLAIM_PAGES) assert.ok(html.includes(`href="${claim}.html"`), `index links ${claim}`);
+  for (const claim of PAGES) assert.ok(html.includes(`href="${claim}.html"`), `index links ${claim}`);
+  assert.match(html, /<b>\d+ of \d+<\/b>/, 'the index says in how many conditions each claim holds');
   await screenshotReport(join(REPORTS, 'index.html'), join(PROJECT_ROOT, 'test-output', 'quick-index.png'));
+  await screenshotReport(join(REPORTS, '08-robustness.html'), join(PROJECT_ROOT, 'test-output', 'quick-robustness.png'));
 });
