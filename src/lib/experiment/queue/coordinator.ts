@@ -39,8 +39,8 @@ export const QUEUE_EXECUTOR_DEFAULTS = {
   reconcileMilliseconds: 2_000,
 };
 
-/** How long the queue may go without any worker before a note says so. */
-const NO_WORKER_NOTE_MILLISECONDS = 10_000;
+/** How long runs may wait with none running before a note asks whether any worker serves the queue. */
+const IDLE_NOTE_MILLISECONDS = 10_000;
 
 type RunJob = Job<RunJobData, RunJobResult>;
 
@@ -136,10 +136,11 @@ export async function runInQueue(tasks: PlannedRun[], options: QueueExecutorOpti
       const job = (await queue.getJob(task.key)) as RunJob | undefined;
       if (job && (await job.getState()) === 'failed') await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => undefined);
     }
+    note(`${tasks.length} run(s) go to ${queueName} at ${redactUrl(options.url)}`);
     await queue.addBulk(tasks.map((task) => ({ name: RUN_JOB_NAME, data: runJobData(task.key, task.identity), opts: runJobOptions({ key: task.key, attempts, keepSeconds }) })));
     let lastFullLook = 0;
-    let workerlessSince: number | null = null;
-    let workerlessNoted = false;
+    let idleSince: number | null = null;
+    let idleNoted = false;
     while (outstanding.size > 0) {
       const fullLook = Date.now() - lastFullLook >= reconcileMilliseconds;
       if (fullLook) {
@@ -156,14 +157,14 @@ export async function runInQueue(tasks: PlannedRun[], options: QueueExecutorOpti
         if (connectionLost) note('the connection is back; the sweep goes on');
         connectionLost = false;
         if (fullLook && outstanding.size > 0) {
-          // CLIENT LIST may be forbidden to the queue's Redis user; then nobody is told, rather than told wrongly.
-          const workers = await queue.getWorkersCount().catch(() => 1);
-          workerlessSince = workers > 0 ? null : (workerlessSince ?? Date.now());
-          if (workers > 0) workerlessNoted = false;
-          if (workerlessSince !== null && !workerlessNoted && Date.now() - workerlessSince >= NO_WORKER_NOTE_MILLISECONDS) {
-            workerlessNoted = true;
+          // Runs waiting while none is active (in the whole queue) for a while: no worker serves this queue.
+          const counts = await queue.getJobCounts('active', 'waiting');
+          idleSince = counts.active > 0 || counts.waiting === 0 ? null : (idleSince ?? Date.now());
+          if (idleSince === null) idleNoted = false;
+          if (idleSince !== null && !idleNoted && Date.now() - idleSince >= IDLE_NOTE_MILLISECONDS) {
+            idleNoted = true;
             const { codeVersion, engine } = tasks[0].identity;
-            note(`no worker serves ${queueName} (code version ${codeVersion}, engine ${engine}) yet; start one where this checkout is built: npm run worker -- --queue ${redactUrl(options.url)}`);
+            note(`runs have been waiting ${Math.round((Date.now() - idleSince) / 1000)} s and none is running: is a worker serving ${queueName} (code version ${codeVersion}, engine ${engine})? Start one where this checkout is built: npm run worker -- --queue ${redactUrl(options.url)}`);
           }
         }
       } catch (error) {

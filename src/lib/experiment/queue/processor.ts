@@ -26,6 +26,18 @@ interface TrainingSetup {
   loadData: ReturnType<typeof createDataLoader>;
 }
 
+/**
+ * The worker this process was forked by. When the worker is killed outright (SIGKILL, a crash) this
+ * process is adopted by another and its results have nowhere to go: it exits at its next epoch
+ * rather than train on. (Waiting for the IPC channel's disconnect event is not enough: it only
+ * arrives after training, and BullMQ's child then loops on the broken pipe instead of exiting.)
+ */
+const WORKER_PROCESS_ID = process.ppid;
+
+function exitIfOrphaned(): void {
+  if (process.ppid !== WORKER_PROCESS_ID) process.exit(0);
+}
+
 /** Refuses a job: it fails at once, with `message`, and is not retried. */
 function refuse(message: string): never {
   throw new UnrecoverableError(message);
@@ -75,20 +87,18 @@ function createRunProcessor(): (job: SandboxedJob) => Promise<RunJobResult> {
       refuse(`refused by ${worker}: the data here have fingerprint ${split.description.fingerprint}, the run was keyed for ${data.identity.dataFingerprint}`);
     }
     const report = (epoch: number): void => {
+      exitIfOrphaned();
       const progress: RunJobProgress = { worker, epoch };
       // Progress is for display; a lost update must not fail the run.
       job.updateProgress(progress).catch(() => undefined);
     };
     report(0);
     const result = await executeRun(config, split, data.identity.seed, ready.engine, (record) => report(record.epoch));
+    exitIfOrphaned();
     // The result travels as JSON; the checksum is that of what the coordinator will parse.
     const transported = JSON.parse(JSON.stringify(result));
     return { key: data.key, identity: data.identity, result: transported, checksum: resultChecksum(transported), worker };
   };
 }
-
-// A worker killed outright (SIGKILL) cannot stop this process; it notices the closed channel when
-// its current run ends and goes too, instead of idling as an orphan.
-process.on('disconnect', () => process.exit(0));
 
 export default createRunProcessor();
