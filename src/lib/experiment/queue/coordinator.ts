@@ -29,6 +29,8 @@ export interface QueueExecutorOptions {
   keepSeconds?: number;
   /** How often every unfinished run's job is looked at, besides the queue's events (milliseconds; default 2,000). */
   reconcileMilliseconds?: number;
+  /** How long runs may wait with none running before a note asks whether a worker serves the queue (milliseconds; default 10,000). */
+  idleNoteMilliseconds?: number;
   /** Where notes go (a lost connection, no worker serving the queue); default stderr. */
   onNote?: (note: string) => void;
 }
@@ -37,10 +39,8 @@ export const QUEUE_EXECUTOR_DEFAULTS = {
   attempts: 3,
   keepSeconds: 7 * 24 * 3600,
   reconcileMilliseconds: 2_000,
+  idleNoteMilliseconds: 10_000,
 };
-
-/** How long runs may wait with none running before a note asks whether any worker serves the queue. */
-const IDLE_NOTE_MILLISECONDS = 10_000;
 
 type RunJob = Job<RunJobData, RunJobResult>;
 
@@ -50,6 +50,7 @@ export async function runInQueue(tasks: PlannedRun[], options: QueueExecutorOpti
   const attempts = options.attempts ?? QUEUE_EXECUTOR_DEFAULTS.attempts;
   const keepSeconds = options.keepSeconds ?? QUEUE_EXECUTOR_DEFAULTS.keepSeconds;
   const reconcileMilliseconds = options.reconcileMilliseconds ?? QUEUE_EXECUTOR_DEFAULTS.reconcileMilliseconds;
+  const idleNoteMilliseconds = options.idleNoteMilliseconds ?? QUEUE_EXECUTOR_DEFAULTS.idleNoteMilliseconds;
   const note = options.onNote ?? ((line: string) => process.stderr.write(`queue: ${line}\n`));
   // Every task of one experiment was keyed by this process: one code version, one engine, one queue.
   const queueName = runQueueName(tasks[0].identity);
@@ -161,7 +162,7 @@ export async function runInQueue(tasks: PlannedRun[], options: QueueExecutorOpti
           const counts = await queue.getJobCounts('active', 'waiting');
           idleSince = counts.active > 0 || counts.waiting === 0 ? null : (idleSince ?? Date.now());
           if (idleSince === null) idleNoted = false;
-          if (idleSince !== null && !idleNoted && Date.now() - idleSince >= IDLE_NOTE_MILLISECONDS) {
+          if (idleSince !== null && !idleNoted && Date.now() - idleSince >= idleNoteMilliseconds) {
             idleNoted = true;
             const { codeVersion, engine } = tasks[0].identity;
             note(`runs have been waiting ${Math.round((Date.now() - idleSince) / 1000)} s and none is running: is a worker serving ${queueName} (code version ${codeVersion}, engine ${engine})? Start one where this checkout is built: npm run worker -- --queue ${redactUrl(options.url)}`);

@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCacheEntry } from '../../../../src/lib/experiment/cache';
-import { Experiment, ExperimentProgress, progressLine, runExperiment } from '../../../../src/lib/experiment/runner';
-import { createQueueLab, numbersOf, TEST_PASSWORD } from '../../../fixtures/queueLab';
+import { Experiment, ExperimentProgress, planExperiment, progressLine, runExperiment } from '../../../../src/lib/experiment/runner';
+import { runInQueue } from '../../../../src/lib/experiment/queue/coordinator';
+import { ExecutorEvents, PlannedRun } from '../../../../src/lib/experiment/workerPool';
+import { RunResult } from '../../../../src/lib/runs/index';
+import { createQueueLab, numbersOf, TEST_PASSWORD, waitFor } from '../../../fixtures/queueLab';
 
 /** Two configurations × two seeds of a tiny autoencoder, two epochs each. */
 const TINY_EXPERIMENT: Experiment = {
@@ -73,4 +76,30 @@ test('a queue that cannot be used fails the experiment at once, naming the URL w
     return true;
   });
   await assert.rejects(runExperiment(TINY_EXPERIMENT, { cacheDirectory, queue: 'http://example.org' }), /queue: must be a redis:\/\/ or rediss:\/\/ URL/);
+});
+
+test('the executor says which queue it sends to, notes when runs wait with no worker, and reports who holds each run', { timeout: 120_000 }, async (t) => {
+  const lab = await createQueueLab('executor');
+  t.after(() => lab.cleanup());
+  const one: Experiment = { ...TINY_EXPERIMENT, seeds: [1], configurations: TINY_EXPERIMENT.configurations.slice(0, 1) };
+  const plan = await planExperiment(one, { cacheDirectory: join(lab.root, 'cache'), queue: null, workers: 0 });
+  const notes: string[] = [];
+  const seen: string[] = [];
+  const done: RunResult[] = [];
+  const events: ExecutorEvents = {
+    onStart: (task: PlannedRun, worker?: string) => seen.push(`start ${task.key} on ${worker}`),
+    onEpoch: (task: PlannedRun, epoch: number) => seen.push(`epoch ${epoch}`),
+    onDone: (_task: PlannedRun, result: RunResult) => done.push(result),
+    onFailed: (task: PlannedRun, message: string) => seen.push(`failed ${message}`),
+  };
+  const finished = runInQueue(plan.pending, { url: lab.url, reconcileMilliseconds: 200, idleNoteMilliseconds: 1000, onNote: (note) => notes.push(note) }, events);
+  finished.catch(() => undefined);
+  await waitFor('the idle note', () => notes.some((note) => /runs have been waiting \d+ s and none is running: is a worker serving relu-ae-runs\./.test(note)));
+  assert.match(notes[0], new RegExp(`^1 run\\(s\\) go to relu-ae-runs\\.${plan.tasks[0].identity.codeVersion}\\.\\S+ at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${lab.port}$`));
+  await lab.startWorker();
+  await finished;
+  assert.equal(done.length, 1);
+  assert.match(seen[0], new RegExp(`^start ${plan.tasks[0].key} on [^ ]+:\\d+$`), seen.join('\n'));
+  assert.ok(seen.includes('epoch 2'), seen.join('\n'));
+  assert.ok(!notes.join('\n').includes(TEST_PASSWORD));
 });
