@@ -1,10 +1,13 @@
 /**
- * `npm run report -- [--profile quick|default|full] [--only NAME] [--notebooks DIR] [--reports DIR] [--publish]`
+ * `npm run report -- [--profile quick|default|full] [--only NAME] [--notebooks DIR] [--reports DIR] [--publish] [--queue URL]`
  *
  *   notebooks/*.ipynb (name order, 00-index last)
  *     ──nbconvert --execute on tslab, parameters injected──▶ OUT.staging-PID/NAME.html (+ claims/, results.json)
  *     ──every page finished and checked offline──▶ OUT.staging-PID replaces OUT, only when every notebook passed
  *   OUT = out/report/ (scratch, ignored by git); reports/ (the committed evidence) only with --profile full --publish
+ *
+ * With --queue redis://…, the notebooks' missing runs are computed by the queue's workers
+ * (`npm run worker`), here or on other machines; the results are the same, bit for bit.
  *
  * Executed notebooks are never written back to notebooks/: the pages are the record of a run.
  * Every child (nbconvert, its kernel, the kernel's workers) dies with this script, however it ends.
@@ -12,6 +15,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { escapeHtml } from '../src/lib/display/html';
+import { redactSecrets, redactUrl } from '../src/lib/experiment/queue/redact';
 import { PLOTLY_ASSET, plotlyLibraryPath } from '../src/lib/display/plotly';
 import { ENVIRONMENT_VARIABLES } from '../src/lib/settings';
 import { SCRATCH_REPORT_FOLDER } from '../src/report/records';
@@ -73,12 +77,15 @@ async function build(reportArguments: ReportArguments): Promise<number> {
   try {
     for (const stale of removeStaleStaging(outputFolder)) console.log(`  removed ${stale}, left by a build that was killed`);
     console.log(`Profile ${reportArguments.profile}; ${notebooks.length} notebook(s) to run; pages go to ${relative(process.cwd(), outputFolder) || '.'}.`);
+    if (reportArguments.queue) console.log(`Missing runs go to the job queue at ${redactUrl(reportArguments.queue)}; start workers with npm run worker.`);
     const failures: NotebookExport[] = [];
     const buildStarted = Date.now();
     const buildInfoFile = join(staging, 'build.json');
     const buildInfo: BuildInfo = { profile: reportArguments.profile, startedAt: new Date().toISOString(), notebooks: [], wallSecondsBeforeIndex: 0, retried: [] };
     // The index notebook reads the build info; every notebook records into the staging folder.
-    const environment = { [ENVIRONMENT_VARIABLES.buildInfo]: buildInfoFile, [ENVIRONMENT_VARIABLES.reportsDirectory]: staging };
+    const environment: Record<string, string> = { [ENVIRONMENT_VARIABLES.buildInfo]: buildInfoFile, [ENVIRONMENT_VARIABLES.reportsDirectory]: staging };
+    // The kernels' experiments read it through settings.ts; without --queue, an inherited RELU_AE_QUEUE applies.
+    if (reportArguments.queue) environment[ENVIRONMENT_VARIABLES.queue] = reportArguments.queue;
     for (const fileName of notebooks) {
       const notebookPath = join(notebookFolder, fileName);
       if (cellsWithOutputs(JSON.parse(readFileSync(notebookPath, 'utf8'))) > 0) {
@@ -115,7 +122,7 @@ async function build(reportArguments: ReportArguments): Promise<number> {
       }
       if (result.failure || result.problem) {
         failures.push(result);
-        console.error(describeFailure(result));
+        console.error(redactSecrets(describeFailure(result)));
         console.error(`${fileName} FAILED after ${result.wallSeconds.toFixed(1)} s`);
       } else {
         console.log(`${fileName} -> ${relative(process.cwd(), join(outputFolder, reportFileName(fileName)))} in ${result.wallSeconds.toFixed(1)} s`);
@@ -157,7 +164,7 @@ async function main(argv: ReadonlyArray<string>): Promise<number> {
   try {
     reportArguments = parseReportArguments(argv);
   } catch (error) {
-    console.error((error as Error).message);
+    console.error(redactSecrets((error as Error).message));
     return 2;
   }
   return build(reportArguments);
@@ -167,7 +174,7 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (exitCode) => process.exit(exitCode),
     (error: unknown) => {
-      console.error(error);
+      console.error(redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)));
       process.exit(1);
     },
   );

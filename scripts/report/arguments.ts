@@ -1,5 +1,6 @@
 /** The report command's arguments, and which notebooks it runs in which order. */
-import { PROFILE_NAMES, ProfileName } from '../../src/lib/settings';
+import { redactSecrets } from '../../src/lib/experiment/queue/redact';
+import { PROFILE_NAMES, ProfileName, readSettings } from '../../src/lib/settings';
 
 /** The notebook that summarizes the others; it runs last and becomes index.html. */
 export const INDEX_NOTEBOOK = '00-index.ipynb';
@@ -14,9 +15,14 @@ export interface ReportArguments {
   reportFolder?: string;
   /** Replace the committed evidence in reports/; allowed only with the full profile. */
   publish?: boolean;
+  /**
+   * A job queue's redis:// URL: the notebooks' experiments send their missing runs to the workers
+   * serving it (passed to the kernels as RELU_AE_QUEUE). Never print it: use redactUrl.
+   */
+  queue?: string;
 }
 
-const USAGE = 'use --profile quick|default|full, --only NAME, --notebooks DIR, --reports DIR, --publish';
+const USAGE = 'use --profile quick|default|full, --only NAME, --notebooks DIR, --reports DIR, --publish, --queue redis://[:password@]host:port';
 
 /** Parses the command line after `node report.js`; throws on anything it does not know. */
 export function parseReportArguments(argv: ReadonlyArray<string>): ReportArguments {
@@ -42,8 +48,11 @@ export function parseReportArguments(argv: ReadonlyArray<string>): ReportArgumen
       parsed.reportFolder = value();
     } else if (flag === '--publish' && inlineValue === undefined) {
       parsed.publish = true;
+    } else if (flag === '--queue') {
+      // Checked as the kernels will check RELU_AE_QUEUE, so a bad URL fails here rather than in every notebook.
+      parsed.queue = readSettings({ RELU_AE_QUEUE: value() }).queue;
     } else {
-      throw new Error(`Unknown argument "${argv[index]}"; ${USAGE}`);
+      throw new Error(`Unknown argument "${redactSecrets(argv[index])}"; ${USAGE}`);
     }
   }
   if (parsed.publish && parsed.profile !== 'full') {

@@ -47,6 +47,9 @@ export type { CodeStatistics, RunSamples } from './evaluate';
 // Experiments.
 export { defaultCacheDirectory } from './experiment/cache';
 export { planExperiment, progressLine, runExperiment, terminalProgress } from './experiment/runner';
+export { redactUrl } from './experiment/queue/redact';
+export { startQueueWorker } from './experiment/queue/worker';
+export type { QueueWorker, QueueWorkerOptions } from './experiment/queue/worker';
 export type { Experiment, ExperimentConfiguration, ExperimentPlan, ExperimentProgress, ExperimentResult, ExperimentRun, RunExperimentOptions } from './experiment/runner';
 export {
   autoencoderConfiguration, bestOnGrid, configurationSummaryRows, experiment, finalTrainLoss, finalValidationMse, SUMMARY_COLUMNS,

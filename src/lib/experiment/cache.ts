@@ -203,8 +203,11 @@ const cachedResultSchema = z.looseObject({
   versions: z.looseObject({}),
 });
 
-/** Why an entry cannot be used, or null when it can. */
-function entryProblem(entry: CacheEntry<unknown>, key: string): string | null {
+/**
+ * Why an entry cannot be used under `key`, or null when it can. Results that come back from the job
+ * queue's workers pass the same check before they are written here.
+ */
+export function cacheEntryProblem(entry: CacheEntry<unknown>, key: string): string | null {
   if (!entry || typeof entry !== 'object' || entry.key !== key) return `its "key" field ${JSON.stringify(entry?.key)} does not match the file name`;
   if (!entry.identity || runKey(entry.identity) !== key) return 'its "identity" field does not hash to the file name';
   const shape = cachedResultSchema.safeParse(entry.result);
@@ -230,7 +233,7 @@ export function readCacheEntry<Result>(directory: string, key: string): CacheRea
   } catch (error) {
     return { status: 'corrupt', file, problem: `does not parse as JSON (${(error as Error).message})` };
   }
-  const problem = entryProblem(entry as CacheEntry<unknown>, key);
+  const problem = cacheEntryProblem(entry as CacheEntry<unknown>, key);
   return problem ? { status: 'corrupt', file, problem } : { status: 'hit', entry };
 }
 

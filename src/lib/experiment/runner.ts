@@ -1,9 +1,11 @@
 /**
  * Runs an experiment — configurations × seeds declared as data — reusing cached results and
- * computing the rest in worker processes (one per core by default) or in this process.
+ * computing the rest in worker processes (one per core by default), in this process, or through a
+ * job queue whose workers may be on other machines (the `queue` option or RELU_AE_QUEUE).
  *
  *   experiment ─ resolve configs ─ key each (config, seed, data, code, engine) ─┬─ cached → reuse
- *                                                                                └─ missing → lock → executor → cache
+ *                                                                                ├─ missing → lock → local executor → cache
+ *                                                                                └─ missing, queue set → job per key → cache
  *
  * Nothing computed is lost: a result whose cache write fails (a full disk) stays in memory and is
  * returned, and the failure is reported in `notes`. A run another process is computing (its lock is
@@ -21,6 +23,7 @@ import {
 import { estimateRunSeconds, ExperimentProgress } from './progress';
 import { PlannedRun, runInProcess, runInWorkers, Scheduler } from './workerPool';
 import { lockHolder, tryLock, unlock } from './locks';
+import { runInQueue } from './queue/coordinator';
 
 export { progressLine, terminalProgress } from './progress';
 export type { ExperimentProgress } from './progress';
@@ -58,6 +61,12 @@ export interface RunExperimentOptions {
   cacheDirectory?: string;
   /** Worker processes; default RELU_AE_WORKERS or one per core, at most one per core and per run; 0 runs in this process. */
   workers?: number;
+  /**
+   * A queue's redis:// or rediss:// URL (`redis://:password@host:port`): the missing runs become jobs
+   * that workers started with `npm run worker` compute, here or on other machines. Default
+   * RELU_AE_QUEUE; null computes them on this machine even when RELU_AE_QUEUE is set.
+   */
+  queue?: string | null;
   onProgress?: (progress: ExperimentProgress) => void;
 }
 
@@ -84,7 +93,10 @@ export interface ExperimentPlan {
   /** Runs to compute (distinct keys not in the cache). */
   pending: PlannedRun[];
   estimatedSeconds: number;
+  /** Local worker processes (0 when the runs are computed in this process or through the queue). */
   workers: number;
+  /** Where the missing runs are computed. */
+  executor: 'process' | 'workers' | 'queue';
   notes: string[];
 }
 
@@ -95,6 +107,14 @@ function workerCount(requested: number | undefined, pending: number, notes: stri
   if (!Number.isInteger(wanted) || wanted < 0) throw new SpecError('workers', `must be an integer ≥ 0, got ${wanted}`);
   if (wanted > cores) notes.push(`${wanted} workers were asked for, but this machine has ${cores} cores: using ${Math.min(cores, pending)}`);
   return Math.min(wanted, cores, pending);
+}
+
+/** The queue URL to use: the option, else RELU_AE_QUEUE; null or unset means none. Validated like the setting. */
+function queueUrl(option: string | null | undefined): string | undefined {
+  if (option === null) return undefined;
+  if (option === undefined) return readSettings().queue;
+  if (!/^rediss?:\/\/\S+$/.test(option)) throw new SpecError('queue', 'must be a redis:// or rediss:// URL');
+  return option;
 }
 
 /**
@@ -140,11 +160,13 @@ export async function planExperiment(experiment: Experiment, options: RunExperim
   const seen = new Set<string>();
   const pending = tasks.filter((task) => !cached.has(task.key) && !seen.has(task.key) && seen.add(task.key));
   const notes: string[] = [];
-  const workers = workerCount(options.workers, pending.length, notes);
+  const queued = queueUrl(options.queue) !== undefined;
+  const workers = queued ? 0 : workerCount(options.workers, pending.length, notes);
   const speed = [...cached.values()].map((result) => result.samplesPerSecond).filter((value) => value > 0).sort((a, b) => a - b);
   const samplesPerSecond = speed.length > 0 ? speed[Math.floor(speed.length / 2)] : engine.startsWith('blas') ? 40_000 : 3_000;
   const serialSeconds = pending.reduce((total, task) => total + estimateRunSeconds(task.config, samplesPerSecond), 0);
-  return { tasks, cacheDirectory, engine, cached, corruptFiles, pending, estimatedSeconds: serialSeconds / Math.max(1, workers), workers, notes };
+  const executor = queued ? 'queue' : workers === 0 ? 'process' : 'workers';
+  return { tasks, cacheDirectory, engine, cached, corruptFiles, pending, estimatedSeconds: serialSeconds / Math.max(1, workers), workers, executor, notes };
 }
 
 /** Runs every configuration × seed of an experiment, reusing the cache; see the module comment. */
@@ -157,7 +179,9 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
   for (const [key, result] of plan.cached) results.set(key, { result, cached: true });
   const cachedRuns = results.size;
   const distinctRuns = new Set(tasks.map((task) => task.key)).size;
-  const running = new Map<string, { task: PlannedRun; epoch: number }>();
+  const running = new Map<string, { task: PlannedRun; epoch: number; worker?: string }>();
+  // Runs at once: the local workers, or as many queue workers as were seen busy together.
+  let parallelism = Math.max(1, workers);
   const failures: string[] = [];
   const unsaved: PlannedRun[] = [];
   let finishedSeconds = 0;
@@ -173,9 +197,10 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
       totalRuns: distinctRuns,
       doneRuns: results.size,
       cachedRuns,
-      running: [...running.values()].map(({ task, epoch }) => `${describe(task)}${epoch ? ` · epoch ${epoch}/${task.config.training.epochs}` : ''}`),
+      running: [...running.values()].map(({ task, epoch, worker }) =>
+        `${describe(task)}${epoch ? ` · epoch ${epoch}/${task.config.training.epochs}` : ''}${worker ? ` · on ${worker}` : ''}`),
       elapsedSeconds: (Date.now() - started) / 1000,
-      etaSeconds: scale === null ? (results.size === cachedRuns ? plan.estimatedSeconds : null) : (remaining * scale) / Math.max(1, workers),
+      etaSeconds: scale === null ? (results.size === cachedRuns ? plan.estimatedSeconds : null) : (remaining * scale) / parallelism,
     });
   };
   report();
@@ -200,12 +225,17 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
     },
   };
   const events = {
-    onStart: (task: PlannedRun) => {
-      running.set(task.key, { task, epoch: 0 });
+    onStart: (task: PlannedRun, worker?: string) => {
+      running.set(task.key, { task, epoch: 0, worker });
+      parallelism = Math.max(parallelism, running.size);
       report();
     },
     onEpoch: (task: PlannedRun, epoch: number) => {
-      running.set(task.key, { task, epoch });
+      running.set(task.key, { ...(running.get(task.key) ?? { task }), epoch });
+      report();
+    },
+    onWaiting: (task: PlannedRun) => {
+      running.delete(task.key);
       report();
     },
     onDone: (task: PlannedRun, result: RunResult, seconds: number, cacheError?: string) => {
@@ -232,7 +262,9 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
     },
   };
   if (pending.length > 0) {
-    if (workers === 0) await runInProcess(pending, scheduler, events);
+    const url = queueUrl(options.queue);
+    if (url !== undefined) await runInQueue(pending, { url }, events);
+    else if (workers === 0) await runInProcess(pending, scheduler, events);
     else await runInWorkers(pending, workers, scheduler, events);
   }
   // A second chance for results whose write failed (the disk may have room again); they are kept either way.

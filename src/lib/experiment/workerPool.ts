@@ -2,7 +2,8 @@
  * The two local executors of an experiment's missing runs: in this process, or in a pool of forked
  * worker processes (one run per worker at a time). Both ask a scheduler for the next run, which
  * hands out only runs this process holds the lock for and answers 'wait' while the remaining runs
- * are being computed by another process.
+ * are being computed by another process. (The third executor, through a job queue, is
+ * queue/coordinator.ts.)
  */
 import { fork } from 'child_process';
 import * as path from 'path';
@@ -25,10 +26,13 @@ export interface Scheduler {
 }
 
 export interface ExecutorEvents {
-  onStart(task: PlannedRun): void;
+  /** A run started; `worker` names the process that holds it when it is not one of this machine's (the queue's workers). */
+  onStart(task: PlannedRun, worker?: string): void;
   onEpoch(task: PlannedRun, epoch: number): void;
   onDone(task: PlannedRun, result: RunResult, seconds: number, cacheError?: string): void;
   onFailed(task: PlannedRun, message: string): void;
+  /** A started run is waiting to be taken again (its worker died, or it failed an attempt and will be retried). */
+  onWaiting?(task: PlannedRun): void;
 }
 
 /** How long to wait before asking again for runs that another process is computing. */

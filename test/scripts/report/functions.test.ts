@@ -14,6 +14,18 @@ test('arguments: profile defaults to default, both flag forms work, bad values a
   assert.throws(() => parseReportArguments(['--verbose']), /Unknown argument/);
 });
 
+test('--queue takes a redis URL for the kernels, and no error repeats its password', () => {
+  assert.deepEqual(parseReportArguments(['--queue', 'redis://:pw@10.0.0.2:6379']), { profile: 'default', queue: 'redis://:pw@10.0.0.2:6379' });
+  assert.deepEqual(parseReportArguments(['--queue=rediss://q:6380', '--profile', 'quick']), { profile: 'quick', queue: 'rediss://q:6380' });
+  assert.throws(() => parseReportArguments(['--queue', 'localhost:6379']), /RELU_AE_QUEUE: must be a redis:\/\/ or rediss:\/\/ URL/);
+  assert.throws(() => parseReportArguments(['--queue']), /--queue needs a value/);
+  assert.throws(() => parseReportArguments(['--queu=redis://:hunter2@q:1']), (error: Error) => {
+    assert.match(error.message, /Unknown argument "--queu=redis:\/\/:\*\*\*@q:1"/);
+    assert.ok(!error.message.includes('hunter2'));
+    return true;
+  });
+});
+
 test('--publish replaces the evidence only with the full profile and only in reports/', () => {
   assert.deepEqual(parseReportArguments(['--profile', 'full', '--publish']), { profile: 'full', publish: true });
   assert.throws(() => parseReportArguments(['--publish']), /built with --profile full, not default/);
