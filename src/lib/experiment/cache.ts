@@ -31,6 +31,18 @@ export interface RunIdentity {
   engine: string;
 }
 
+/**
+ * A run's config as its identity holds it: where the data lie (`data.dataDirectory`) is left out,
+ * because the data's fingerprint identifies them — the same run on another machine, with the files
+ * in another folder, has the same key.
+ */
+export function identityConfig<Config>(config: Config): Config {
+  const data = (config as { data?: Record<string, unknown> } | null)?.data;
+  if (!data || typeof data !== 'object' || !('dataDirectory' in data)) return config;
+  const { dataDirectory: _where, ...located } = data;
+  return { ...config, data: located };
+}
+
 /** JSON with object keys sorted, so equal values always serialize (and hash) equally. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -217,7 +229,7 @@ export function cacheEntryProblem(entry: CacheEntry<unknown>, key: string): stri
   }
   if (entry.checksum !== resultChecksum(entry.result)) return 'its result does not match its checksum (edited or damaged)';
   const result = entry.result as { config: unknown; seed: number };
-  if (canonicalJson(result.config) !== canonicalJson(entry.identity.config) || result.seed !== entry.identity.seed) {
+  if (canonicalJson(identityConfig(result.config)) !== canonicalJson(entry.identity.config) || result.seed !== entry.identity.seed) {
     return 'its result was made with another config or seed than its identity says';
   }
   return null;

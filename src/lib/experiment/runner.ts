@@ -18,7 +18,7 @@ import { resolveRunConfig, RunInput, RunResult } from '../runs/index';
 import { readSettings } from '../settings';
 import { SpecError } from '../specErrors';
 import {
-  canonicalJson, codeVersion, defaultCacheDirectory, preflightCacheDirectory, readCacheEntry, RunIdentity, runKey, writeCacheEntry,
+  canonicalJson, codeVersion, defaultCacheDirectory, identityConfig, preflightCacheDirectory, readCacheEntry, RunIdentity, runKey, writeCacheEntry,
 } from './cache';
 import { estimateRunSeconds, ExperimentProgress } from './progress';
 import { PlannedRun, runInProcess, runInWorkers, Scheduler } from './workerPool';
@@ -136,13 +136,11 @@ export async function planExperiment(experiment: Experiment, options: RunExperim
       if (error instanceof SpecError) throw new SpecError(`configuration "${configuration.label}" (#${index + 1}) ${error.field}`, error.message.slice(error.field.length + 2));
       throw error;
     }
-    const { dataDirectory: _where, ...dataIdentity } = config.data;
     const dataKey = canonicalJson(config.data);
     if (!fingerprints.has(dataKey)) fingerprints.set(dataKey, loadData(config.data).description.fingerprint);
     for (const seed of experiment.seeds) {
       if (!Number.isInteger(seed)) throw new SpecError(`experiment "${experiment.name}" seeds`, `must be integers, got ${JSON.stringify(seed)}`);
-      const identityConfig = { ...config, data: dataIdentity };
-      const identity: RunIdentity = { config: identityConfig, seed, dataFingerprint: fingerprints.get(dataKey) as string, codeVersion: version, engine };
+      const identity: RunIdentity = { config: identityConfig(config), seed, dataFingerprint: fingerprints.get(dataKey) as string, codeVersion: version, engine };
       tasks.push({
         label: configuration.label, group: configuration.group ?? configuration.label, parameters: configuration.parameters ?? {},
         key: runKey(identity), identity, config, seed, cacheDirectory,

@@ -201,3 +201,18 @@ test('more workers than cores are capped at the cores and the runs, with a note'
   assert.equal(result.computedRuns, 4);
   assert.ok(result.notes.some((note) => new RegExp(`1000 workers were asked for, but this machine has ${os.cpus().length} cores`).test(note)), result.notes.join('; '));
 });
+
+test('where the data lie is not part of a run\'s identity: a config naming its data folder shares keys and cache hits', async () => {
+  const cacheDirectory = freshDirectory('located');
+  const fashion = (dataDirectory?: string): Experiment => ({
+    name: 'located',
+    seeds: [1],
+    configurations: [{ label: 'fashion', run: { autoencoder: { layerSizes: [784, 8, 2, 8, 784] }, training: { epochs: 1, batchSize: 50 }, data: { source: 'fashionMnist', trainSize: 200, testSize: 50, ...(dataDirectory ? { dataDirectory } : {}) } } }],
+  });
+  const named = await runExperiment(fashion('/usr/share/datasets/fashion-mnist'), { cacheDirectory, workers: 0 });
+  const again = await runExperiment(fashion('/usr/share/datasets/fashion-mnist'), { cacheDirectory, workers: 0 });
+  const found = await runExperiment(fashion(), { cacheDirectory, workers: 0 });
+  assert.deepEqual([named.cachedRuns, again.cachedRuns, found.cachedRuns], [0, 1, 1]);
+  assert.deepEqual(again.corruptFiles, []);
+  assert.equal(found.runs[0].key, named.runs[0].key);
+});
