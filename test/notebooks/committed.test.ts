@@ -48,7 +48,7 @@ for (const name of notebooks) {
     const firstCode = cells.findIndex((cell) => cell.cell_type === 'code');
     assert.equal(cells[firstCode], parameters[0], 'the parameters come before any other code');
     if (name !== '00-index.ipynb') {
-      assert.match(source(cells[firstCode + 1]), /book\.runClaim\("[CR]\d"\)/, 'the verdict box comes right after the parameters');
+      assert.match(source(cells[firstCode + 1]), /book\.(runClaim\("[CR]\d"\)|runRobustness\(\))/, 'the verdict comes right after the parameters');
       assert.ok(cells[firstCode + 1].metadata?.tags?.includes('report-hide-input'));
       assert.match(source(cells[0]), /\]\(00-index\.ipynb\)/, 'a link back to the index');
     }

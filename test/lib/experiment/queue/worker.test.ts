@@ -82,8 +82,9 @@ test('SIGTERM: a worker finishes the run it holds, stores its result, takes no o
   t.after(() => queue.close());
   for (const { key, identity } of [slow, next]) await queue.add(RUN_JOB_NAME, { key, identity }, runJobOptions({ key, attempts: 3, keepSeconds: 3600 }));
   await waitFor('the worker to start the slow run', () => worker.started().includes(slow.key));
+  // The training process may show in /proc a moment after the worker reports the run started.
+  await waitFor('the worker and its training process', () => processTree(worker.pid).length >= 2);
   const tree = processTree(worker.pid);
-  assert.ok(tree.length >= 2, 'the worker and its training process');
   worker.kill('SIGTERM');
   const { code } = await worker.exited;
   assert.equal(code, 0, worker.output());
