@@ -63,7 +63,7 @@ export function verdictMapFigure(mapEntries: RobustnessEntry[], plan: Robustness
       ygap: 2,
     }],
     layout: {
-      title: { text: `Verdict of each primary comparison under each condition, after ${plan.epochs} epochs (green supported, red contradicted, ochre inconclusive; text: difference as % of the baseline)` },
+      title: { text: `Verdict of each primary comparison under each condition, after ${plan.epochs} epochs<br><sub>green supported · red contradicted · ochre inconclusive; text: paired difference as % of the baseline</sub>` },
       xaxis: { tickangle: -35, automargin: true },
       yaxis: { autorange: 'reversed', automargin: true },
       height: 160 + 34 * rows.length,
@@ -115,7 +115,7 @@ export function budgetFigure(entries: RobustnessEntry[], plan: RobustnessPlan, c
     layout: {
       ...layout,
       annotations,
-      title: { text: `${comparison.claim} · ${comparison.name}: difference against training budget (${learningRateChoice === 'thread' ? 'thread\'s rate' : 'best rate by validation at each budget'}; above 0 favours the thread; band: 95% interval)`, font: { size: 13 } },
+      title: { text: `${comparison.claim} · ${comparison.name}: paired difference against the training budget<br><sub>${learningRateChoice === 'thread' ? 'thread\'s rate' : 'best rate by validation at each budget'}; above 0 favours the thread; band: 95% interval</sub>`, font: { size: 14 } },
       height: 380,
       margin: { l: 70, r: 20, t: 80, b: 50 },
       legend: { title: { text: 'initializer' } },

@@ -184,8 +184,10 @@ export function figureToVegaLite(figure: PlotlyFigure, options: { width?: number
       layer: hasHeatmap ? panelLayers(own, legend) : withAxes(panelLayers(own, legend), xAxis, yAxis),
     };
   });
-  const title = (layout.title as { text?: string } | undefined)?.text ?? '';
-  const common = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: { text: title, fontSize: 13 }, config: { legend: { orient: 'right', labelLimit: 260 }, view: { stroke: '#dddddd' } } };
-  if (panels.length === 1) return { ...common, ...panels[0], title: { text: title, fontSize: 13 } };
+  // Plotly titles break lines with <br> and mark a subtitle with <sub>; vega takes lines as an array.
+  const titleText = (layout.title as { text?: string } | undefined)?.text ?? '';
+  const title = titleText.replace(/<\/?sub>/g, '').split(/<br\s*\/?>/);
+  const common = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: { text: title.length === 1 ? title[0] : title, fontSize: 13 }, config: { legend: { orient: 'right', labelLimit: 260 }, view: { stroke: '#dddddd' } } };
+  if (panels.length === 1) return { ...common, ...panels[0], title: common.title };
   return { ...common, hconcat: panels, resolve: { scale: { color: 'shared' } } };
 }

@@ -83,6 +83,9 @@ export interface ExperimentResult {
   wallSeconds: number;
 }
 
+/** A run's cost beyond its arithmetic (dispatch, data, evaluation set-up), for estimates without measurements. */
+const RUN_START_SECONDS = 0.25;
+
 /** The plan of an experiment before anything runs: how many runs, how many cached, how long. */
 export interface ExperimentPlan {
   tasks: PlannedRun[];
@@ -160,9 +163,14 @@ export async function planExperiment(experiment: Experiment, options: RunExperim
   const notes: string[] = [];
   const queued = queueUrl(options.queue) !== undefined;
   const workers = queued ? 0 : workerCount(options.workers, pending.length, notes);
-  const speed = [...cached.values()].map((result) => result.samplesPerSecond).filter((value) => value > 0).sort((a, b) => a - b);
-  const samplesPerSecond = speed.length > 0 ? speed[Math.floor(speed.length / 2)] : engine.startsWith('blas') ? 40_000 : 3_000;
-  const serialSeconds = pending.reduce((total, task) => total + estimateRunSeconds(task.config, samplesPerSecond), 0);
+  // Seconds per unit of estimateRunSeconds, from how long the cached runs took (their whole time, start
+  // and data loading included); without any, the engine's usual speed and a fixed start-up cost per run.
+  const taskOf = new Map(tasks.map((task) => [task.key, task]));
+  const measured = [...cached].map(([key, result]) => result.durationSeconds / estimateRunSeconds((taskOf.get(key) as PlannedRun).config, 1))
+    .filter((value) => Number.isFinite(value) && value > 0).sort((a, b) => a - b);
+  const secondsPerUnit = measured.length > 0 ? measured[Math.floor(measured.length / 2)] : 1 / (engine.startsWith('blas') ? 40_000 : 3_000);
+  const startSeconds = measured.length > 0 ? 0 : RUN_START_SECONDS;
+  const serialSeconds = pending.reduce((total, task) => total + startSeconds + estimateRunSeconds(task.config, 1) * secondsPerUnit, 0);
   const executor = queued ? 'queue' : workers === 0 ? 'process' : 'workers';
   return { tasks, cacheDirectory, engine, cached, corruptFiles, pending, estimatedSeconds: serialSeconds / Math.max(1, workers), workers, executor, notes };
 }
