@@ -23,6 +23,8 @@ export interface FlatOptimizerOptions {
   spec: OptimizerSpec;
   /** Length of the flat parameter buffer; the optimizer's state has the same length. */
   parameterCount: number;
+  /** Adam's update loop: adamUpdate, or its native port (kernels.ts). */
+  adamUpdate: AdamUpdate;
 }
 
 /** The optimizer described by a spec, with its state preallocated so that a step allocates nothing. */
@@ -79,32 +81,44 @@ export function createFlatOptimizer(options: FlatOptimizerOptions): FlatOptimize
       };
     }
     case 'adam':
-      return createAdam(learningRate, parameterCount);
+      return createAdam(learningRate, parameterCount, options.adamUpdate);
   }
 }
+
+/**
+ * One Adam update of `count` parameters in place, given the bias corrections 1 / (1 − βᵗ). It is
+ * the definition that native/src/kernels.c ports; a test holds the two to the same bits.
+ */
+export type AdamUpdate = (
+  parameters: Float32Array, gradients: Float32Array, firstMoment: Float32Array, secondMoment: Float32Array, count: number,
+  learningRate: number, firstCorrection: number, secondCorrection: number,
+) => void;
+
+/** Adam's update loop as tfjs writes it: see createAdam. */
+export const adamUpdate: AdamUpdate = (parameters, gradients, firstMoment, secondMoment, count, learningRate, firstCorrection, secondCorrection) => {
+  for (let index = 0; index < count; index++) {
+    const gradient = gradients[index];
+    const first = ADAM_BETA1 * firstMoment[index] + (1 - ADAM_BETA1) * gradient;
+    const second = ADAM_BETA2 * secondMoment[index] + (1 - ADAM_BETA2) * gradient * gradient;
+    firstMoment[index] = first;
+    secondMoment[index] = second;
+    parameters[index] -= (learningRate * first * firstCorrection) / (Math.sqrt(second * secondCorrection) + OPTIMIZER_EPSILON);
+  }
+};
 
 /**
  * Adam as tfjs writes it: the bias corrections divide the moments (m / (1 − β1ᵗ), v / (1 − β2ᵗ))
  * and epsilon is added after the square root. The running powers βᵗ are float32 variables in
  * tfjs, so they are rounded to float32 here too.
  */
-function createAdam(learningRate: number, parameterCount: number): FlatOptimizer {
+function createAdam(learningRate: number, parameterCount: number, update: AdamUpdate): FlatOptimizer {
   const firstMoment = new Float32Array(parameterCount);
   const secondMoment = new Float32Array(parameterCount);
   let beta1Power = Math.fround(ADAM_BETA1);
   let beta2Power = Math.fround(ADAM_BETA2);
   return {
     step(parameters, gradients) {
-      const firstCorrection = 1 / (1 - beta1Power);
-      const secondCorrection = 1 / (1 - beta2Power);
-      for (let index = 0; index < parameterCount; index++) {
-        const gradient = gradients[index];
-        const first = ADAM_BETA1 * firstMoment[index] + (1 - ADAM_BETA1) * gradient;
-        const second = ADAM_BETA2 * secondMoment[index] + (1 - ADAM_BETA2) * gradient * gradient;
-        firstMoment[index] = first;
-        secondMoment[index] = second;
-        parameters[index] -= (learningRate * first * firstCorrection) / (Math.sqrt(second * secondCorrection) + OPTIMIZER_EPSILON);
-      }
+      update(parameters, gradients, firstMoment, secondMoment, parameterCount, learningRate, 1 / (1 - beta1Power), 1 / (1 - beta2Power));
       beta1Power = Math.fround(beta1Power * ADAM_BETA1);
       beta2Power = Math.fround(beta2Power * ADAM_BETA2);
     },
