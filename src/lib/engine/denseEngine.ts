@@ -211,10 +211,9 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
   };
 
   /** The forward pass over a whole set, in slices of the workspace's rows (products with their own memory). */
-  const forwardInSlices = (inputs: Float32Array, count: number): Float32Array[] => {
+  const forwardInSlices = (inputs: Float32Array, count: number, activations: Float32Array[]): void => {
     const current = buffers;
     const staging = current.staging as NonNullable<Buffers['staging']>;
-    const activations = layers.map((layer) => new Float32Array(count * layer.outputSize));
     for (let start = 0; start < count; start += current.rows) {
       const rows = Math.min(current.rows, count - start);
       staging.inputs.set(inputs.subarray(start * inputSize, (start + rows) * inputSize));
@@ -223,7 +222,16 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
         activations[index].set(current.activations[index].subarray(0, rows * layer.outputSize), start * layer.outputSize);
       });
     }
-    return activations;
+  };
+
+  // Pre-activations of forward passes over whole sets, kept for the next pass: a test set's worth
+  // of fresh memory every epoch costs more in page faults than the products.
+  let forwardScratch: Float32Array[] = [];
+  const forwardPreActivations = (count: number): Float32Array[] => {
+    if (!forwardScratch.length || forwardScratch[0].length < count * layers[0].outputSize) {
+      forwardScratch = layers.map((layer) => new Float32Array(count * layer.outputSize));
+    }
+    return forwardScratch;
   };
 
   return {
@@ -243,12 +251,12 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
       optimizer.step(buffers.parameters, buffers.parameterGradients);
       return result;
     },
-    forward(inputs: Float32Array, count: number): Float32Array[] {
+    forward(inputs: Float32Array, count: number, outputs?: Float32Array[]): Float32Array[] {
       checkArray('inputs', inputs, count * inputSize);
-      if (!products.readsAnyArray) return forwardInSlices(inputs, count);
-      const preActivations = layers.map((layer) => new Float32Array(count * layer.outputSize));
-      const activations = layers.map((layer) => new Float32Array(count * layer.outputSize));
-      forwardInto(inputs, count, preActivations, activations);
+      outputs?.forEach((output, index) => checkArray(`outputs[${index}]`, output, count * layers[index].outputSize));
+      const activations = outputs ?? layers.map((layer) => new Float32Array(count * layer.outputSize));
+      if (products.readsAnyArray) forwardInto(inputs, count, forwardPreActivations(count), activations);
+      else forwardInSlices(inputs, count, activations);
       return activations;
     },
     getParameters(): Parameters {
@@ -258,7 +266,7 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
       };
     },
     dispose() {
-      // The region is garbage once the engine is; nothing else to free.
+      forwardScratch = [];
     },
   };
 }

@@ -117,6 +117,21 @@ test('forward returns every layer activation with the right length and the tfjs 
   activations.forEach((activation, index) => assertClose(activation, reference[index], 1e-5, `forward layer ${index}`));
 });
 
+test('forward into given buffers returns them, with the values of a forward into new arrays, on both engines', { skip: skipBlas }, () => {
+  const options = testEngineOptions({ hiddenActivation: 'relu', outputActivation: 'sigmoid' });
+  const count = 6;
+  const inputs = testBatch(options.network, count, 8).inputs;
+  const check = (engine: TrainingEngine) => {
+    const fresh = engine.forward(inputs, count);
+    const buffers = options.network.layers.map((layer) => new Float32Array(count * layer.outputSize).fill(7));
+    const written = engine.forward(inputs, count, buffers);
+    written.forEach((activation, index) => assert.equal(activation, buffers[index]));
+    assert.deepEqual(written, fresh);
+  };
+  check(createBlasEngine(options));
+  withTfjsEngine(options, check);
+});
+
 test('the blas engine refuses a batch shorter than it claims', { skip: skipBlas }, () => {
   const options = testEngineOptions({ hiddenActivation: 'relu' });
   const batch = testBatch(options.network, 4, 1);
