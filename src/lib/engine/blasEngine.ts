@@ -56,8 +56,11 @@ export function blasAvailable(): { available: boolean; reason?: string } {
   return load.blas ? { available: true } : { available: false, reason: load.reason };
 }
 
-/** The four products as sgemm and sgemv calls on row-major buffers. */
-function createBlasProducts(blas: NativeBlas): MatrixProducts {
+/** The four products as sgemm and sgemv calls on row-major buffers; throws where nblas does not load. */
+export function createBlasProducts(): MatrixProducts {
+  const load = loadBlas();
+  if (!load.blas) throw new Error(`the blas engine is unavailable: ${load.reason}`);
+  const blas = load.blas;
   // sgemv sums a gradient's columns against a vector of ones; grown to the largest batch seen.
   let ones = new Float32Array(0);
   return {
@@ -92,8 +95,6 @@ export interface BlasEngineOptions extends EngineOptions {
 }
 
 export function createBlasEngine(options: BlasEngineOptions): TrainingEngine {
-  const load = loadBlas();
-  if (!load.blas) throw new Error(`the blas engine is unavailable: ${load.reason}`);
   const { kernels, ...engine } = options;
-  return createDenseEngine({ engine, name: 'blas', products: createBlasProducts(load.blas), kernels: kernels ?? blasStepKernels() });
+  return createDenseEngine({ engine, name: 'blas', products: createBlasProducts(), kernels: kernels ?? blasStepKernels() });
 }
