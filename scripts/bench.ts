@@ -18,7 +18,7 @@
  * usage: npm run bench            (all measurements, about two minutes)
  *        node build/scripts/bench.js --measure KIND --batch SIZE [--engine auto|blas|wasm|tfjs]
  *                                  (one measurement, in this process)
- *        node build/scripts/bench.js --profile blas|wasm --batch SIZE
+ *        node build/scripts/bench.js --profile blas|blas-typescript|wasm|wasm-typescript --batch SIZE
  *                                  (time per kernel of one training step; see scripts/bench/profile.ts)
  */
 import { spawnSync } from 'child_process';

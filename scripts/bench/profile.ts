@@ -5,21 +5,24 @@
  * what is neither (batch copies, calls, the engine's own loops). Timers add about a microsecond
  * per call, so the kernels of tiny layers read a little high.
  *
- * usage: node build/scripts/bench.js --profile blas|blas-typescript|wasm --batch SIZE
+ * usage: node build/scripts/bench.js --profile blas|blas-typescript|wasm|wasm-typescript --batch SIZE
  */
 import { createBlasProducts } from '../../src/lib/engine/blasEngine';
 import { createDenseEngine } from '../../src/lib/engine/denseEngine';
 import { StepKernels, TYPESCRIPT_KERNELS } from '../../src/lib/engine/kernels';
 import { MatrixProducts, ProductShape } from '../../src/lib/engine/matrixProducts';
 import { loadNativeKernels } from '../../src/lib/engine/nativeKernels';
-import { createWasmProducts } from '../../src/lib/engine/wasm/products';
+import { createWasmArithmetic } from '../../src/lib/engine/wasm/arithmetic';
 import { loadEmbeddedDigits } from '../../src/lib/data';
 import { initializeParameters, networkFromSpec } from '../../src/lib/model';
 import { DEFAULT_AUTOENCODER_SPEC, DEFAULT_TRAINING_SPEC } from '../../src/lib/spec';
 
 /** Options of profileStep. */
 export interface ProfileOptions {
-  /** 'blas' (OpenBLAS, native kernels where built), 'blas-typescript' (OpenBLAS, TypeScript kernels), 'wasm'. */
+  /**
+   * 'blas' (OpenBLAS, native kernels where built), 'blas-typescript' (OpenBLAS, TypeScript kernels),
+   * 'wasm' (WebAssembly products and kernels), 'wasm-typescript' (WebAssembly products, TypeScript kernels).
+   */
   engine: string;
   batchSize: number;
 }
@@ -31,8 +34,12 @@ const MEASURED_SAMPLES = 40_000;
 export function profileStep(options: ProfileOptions): void {
   const network = networkFromSpec(DEFAULT_AUTOENCODER_SPEC);
   const widest = Math.max(...network.layers.flatMap((layer) => [layer.inputSize, layer.outputSize]));
-  const products: MatrixProducts = options.engine === 'wasm' ? createWasmProducts({ maximumLayerWidth: widest }) : createBlasProducts();
-  const kernels: StepKernels = options.engine === 'blas' ? loadNativeKernels().kernels ?? TYPESCRIPT_KERNELS : TYPESCRIPT_KERNELS;
+  const onWasm = options.engine.startsWith('wasm');
+  const wasm = onWasm ? createWasmArithmetic({ maximumLayerWidth: widest }) : null;
+  const products: MatrixProducts = wasm ? wasm.products : createBlasProducts();
+  const kernels: StepKernels = options.engine.endsWith('typescript')
+    ? TYPESCRIPT_KERNELS
+    : wasm ? wasm.kernels : loadNativeKernels().kernels ?? TYPESCRIPT_KERNELS;
 
   const nanoseconds = new Map<string, number>();
   const timed = <Arguments extends unknown[], Result>(body: (...args: Arguments) => Result, label: (...args: Arguments) => string) =>

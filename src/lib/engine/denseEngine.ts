@@ -33,6 +33,8 @@ interface Buffers {
   parameters: Float32Array;
   /** The gradient, in the parameters' layout. */
   parameterGradients: Float32Array;
+  /** The optimizer's state (moments, accumulators). */
+  optimizerState: Float32Array;
   weights: Float32Array[];
   biases: Float32Array[];
   weightGradients: Float32Array[];
@@ -66,12 +68,15 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
     parameterCount += layer.outputSize;
   });
 
-  /** A region for `rows` rows a pass; the parameters and their gradient carry over from `previous`. */
+  const optimizer = createFlatOptimizer({ spec: training.optimizer, parameterCount, adamUpdate: kernels.adamUpdate });
+
+  /** A region for `rows` rows a pass; the parameters, their gradient and the optimizer's state carry over from `previous`. */
   const allocateBuffers = (rows: number, previous: Buffers | null): Buffers => {
     const layerLengths = layers.map((layer) => rows * layer.outputSize);
     const stagingLengths = products.readsAnyArray ? [] : [rows * inputSize, rows * outputSize, ...layerLengths];
-    const region = products.allocateRegion([parameterCount, parameterCount, ...layerLengths, ...layerLengths, ...layerLengths, ...stagingLengths], rows);
-    const [parameters, parameterGradients] = region;
+    const region = products.allocateRegion(
+      [parameterCount, parameterCount, optimizer.stateLength, ...layerLengths, ...layerLengths, ...layerLengths, ...stagingLengths], rows);
+    const [parameters, parameterGradients, optimizerState] = region;
     const perLayer = (start: number) => region.slice(start, start + layerCount);
     const viewsOf = (buffer: Float32Array) => ({
       weights: layers.map((layer, index) => buffer.subarray(weightOffsets[index], weightOffsets[index] + layer.inputSize * layer.outputSize)),
@@ -82,19 +87,23 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
     if (previous) {
       parameters.set(previous.parameters);
       parameterGradients.set(previous.parameterGradients);
+      optimizerState.set(previous.optimizerState);
+    } else {
+      optimizer.initializeState(optimizerState);
     }
-    const stagingStart = 2 + 3 * layerCount;
+    const stagingStart = 3 + 3 * layerCount;
     return {
       rows,
       parameters,
       parameterGradients,
+      optimizerState,
       weights: parameterViews.weights,
       biases: parameterViews.biases,
       weightGradients: gradientViews.weights,
       biasGradients: gradientViews.biases,
-      preActivations: perLayer(2),
-      activations: perLayer(2 + layerCount),
-      gradients: perLayer(2 + 2 * layerCount),
+      preActivations: perLayer(3),
+      activations: perLayer(3 + layerCount),
+      gradients: perLayer(3 + 2 * layerCount),
       staging: products.readsAnyArray ? null : { inputs: region[stagingStart], targets: region[stagingStart + 1], noise: region.slice(stagingStart + 2) },
     };
   };
@@ -109,8 +118,6 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
     buffers.weights[index].set(kernel);
     buffers.biases[index].set(bias);
   });
-  const optimizer = createFlatOptimizer({ spec: training.optimizer, parameterCount, adamUpdate: kernels.adamUpdate });
-
   /** The buffers, grown (with the parameters carried over) when a pass has more rows than they hold. */
   const buffersFor = (rows: number): Buffers => {
     if (rows > buffers.rows) buffers = allocateBuffers(rows, buffers);
@@ -248,7 +255,7 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
     },
     trainStep(batch: Batch) {
       const result = computeGradients(batch);
-      optimizer.step(buffers.parameters, buffers.parameterGradients);
+      optimizer.step(buffers.parameters, buffers.parameterGradients, buffers.optimizerState);
       return result;
     },
     forward(inputs: Float32Array, count: number, outputs?: Float32Array[]): Float32Array[] {

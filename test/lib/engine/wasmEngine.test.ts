@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWasmEngine, wasmSimdAvailable } from '../../../src/lib/engine/wasmEngine';
-import { createWasmProducts } from '../../../src/lib/engine/wasm/products';
+import { createWasmProducts } from '../../../src/lib/engine/wasm/arithmetic';
 import { ProductShape } from '../../../src/lib/engine/matrixProducts';
 import { createRandom } from '../../../src/lib/random';
 import { registerEngineChecks } from './engineChecks';

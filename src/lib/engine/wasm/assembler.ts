@@ -49,6 +49,16 @@ function memoryArgument(alignmentLog2: number, offset: number): number[] {
 
 const simd = (opcode: number, ...immediates: number[]): number[] => [0xfd, ...unsignedLeb(opcode), ...immediates];
 
+/** v128.const of two float64 lanes. */
+function f64x2Const(low: number, high: number): number[] {
+  return simd(0x0c, ...new Uint8Array(Float64Array.of(low, high).buffer));
+}
+
+/** v128.const of two 64-bit integer lanes (small enough to be exact as numbers). */
+function i64x2Const(low: number, high: number): number[] {
+  return simd(0x0c, ...new Uint8Array(BigInt64Array.of(BigInt(low), BigInt(high)).buffer));
+}
+
 /** Instructions, each as its bytes. Loads and stores take a constant byte offset (default 0). */
 export const op = {
   block: [0x02, 0x40],
@@ -88,6 +98,44 @@ export const op = {
   f32x4Splat: simd(0x13),
   f32x4Add: simd(0xe4),
   f32x4Mul: simd(0xe6),
+  // Float64 scalars and pairs, for the elementwise kernels (which compute in double, as TypeScript does).
+  f64Add: [0xa0],
+  f64Sub: [0xa1],
+  f64Mul: [0xa2],
+  f64Splat: (value: number) => f64x2Const(value, value),
+  /** A float64 from the stack into both lanes. */
+  f64x2SplatValue: simd(0x14),
+  i64x2Splat: (value: number) => i64x2Const(value, value),
+  /** Two float32 values → the low lanes, zero above. */
+  v128Load64Zero: (offset = 0) => simd(0x5d, ...memoryArgument(3, offset)),
+  /** One float32 value → the lowest lane, zero above. */
+  v128Load32Zero: (offset = 0) => simd(0x5c, ...memoryArgument(2, offset)),
+  /** Stores the low 64 bits (two float32 values). */
+  v128Store64Lane0: (offset = 0) => simd(0x5b, ...memoryArgument(3, offset), 0),
+  /** Stores the low 32 bits (one float32 value). */
+  v128Store32Lane0: (offset = 0) => simd(0x5a, ...memoryArgument(2, offset), 0),
+  v128And: simd(0x4e),
+  v128Bitselect: simd(0x52),
+  f64x2ExtractLane: (lane: number) => simd(0x21, lane),
+  f64x2Ne: simd(0x48),
+  f64x2Gt: simd(0x4a),
+  f64x2Floor: simd(0x75),
+  f64x2Abs: simd(0xec),
+  f64x2Neg: simd(0xed),
+  f64x2Sqrt: simd(0xef),
+  f64x2Add: simd(0xf0),
+  f64x2Sub: simd(0xf1),
+  f64x2Mul: simd(0xf2),
+  f64x2Div: simd(0xf3),
+  /** pmin(a, b) = b < a ? b : a, pmax(a, b) = a < b ? b : a: JavaScript's ternaries, NaN kept. */
+  f64x2Pmin: simd(0xf6),
+  f64x2Pmax: simd(0xf7),
+  f32x4DemoteF64x2Zero: simd(0x5e),
+  f64x2PromoteLowF32x4: simd(0x5f),
+  i32x4TruncSatF64x2SZero: simd(0xfc),
+  i64x2ExtendLowI32x4S: simd(0xc7),
+  i64x2Shl: simd(0xcb),
+  i64x2Add: simd(0xce),
 };
 
 /** Instruction bytes, possibly nested, flattened into one list. */
@@ -105,6 +153,8 @@ function flatten(code: Code, into: number[] = []): number[] {
 export interface FunctionDefinition {
   name: string;
   parameters: ValueType[];
+  /** What it returns: nothing, or one value left on the stack by the body. */
+  results?: ValueType[];
   /** Declared locals, numbered after the parameters. */
   locals: ValueType[];
   body: Code;
@@ -151,10 +201,10 @@ function name(text: string): number[] {
 
 /**
  * A module that imports its memory as env.memory (at least `minimumPages` pages of 64 KiB) and
- * exports every function by name. Functions return nothing.
+ * exports every function by name.
  */
 export function assembleModule(functions: FunctionDefinition[], minimumPages = 1): Uint8Array {
-  const types = functions.map((definition) => [0x60, ...vector(definition.parameters.map((type) => [type])), 0x00]);
+  const types = functions.map((definition) => [0x60, ...vector(definition.parameters.map((type) => [type])), ...vector((definition.results ?? []).map((type) => [type]))]);
   const imports = [[...name('env'), ...name('memory'), 0x02, 0x00, ...unsignedLeb(minimumPages)]];
   const declarations = functions.map((_, index) => unsignedLeb(index));
   const exportEntries = functions.map((definition, index) => [...name(definition.name), 0x00, ...unsignedLeb(index)]);
