@@ -9,12 +9,13 @@
 #include <string.h>
 
 /*
- * The hot loops get an AVX2 copy chosen at load time where the processor has it; FMA stays off
- * (it is a separate target feature, and -ffp-contract=off forbids contraction anyway), so both
- * copies give the same bits.
+ * The hot loops get AVX-512 (x86-64-v4) and AVX2 copies, one chosen at load time for the processor
+ * (on the Zen 4 machines here the AVX-512 copy halves the sigmoid's and Adam's time: it converts
+ * between integers and doubles and builds 2^k in fewer instructions). No copy contracts a multiply
+ * and an add (-ffp-contract=off), so all give the same bits.
  */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define HOT __attribute__((target_clones("avx2", "default")))
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
+#define HOT __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
 #define HOT
 #endif
