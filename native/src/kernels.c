@@ -4,6 +4,14 @@
  */
 #include "kernels.h"
 
+/*
+ * No fused multiply-add, whatever the build flags: clang contracts a·b + c by default (binding.gyp's
+ * -ffp-contract=off covers GCC and clang on Linux; this covers clang where those flags are not used).
+ */
+#ifdef __clang__
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
