@@ -3,7 +3,7 @@ const eslint = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'reports/', 'out/', 'test-output/', '.cache/', '.relu-ae-cache/', '.jupyter-local/', '**/*.staging-*/', '**/*.previous-*/'] },
+  { ignores: ['dist/', 'build/', 'native/build/', 'node_modules/', 'reports/', 'out/', 'test-output/', '.cache/', '.relu-ae-cache/', '.jupyter-local/', '**/*.staging-*/', '**/*.previous-*/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,8 +15,8 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js', 'report-template/**/*.js'],
+    files: ['eslint.config.js', 'report-template/**/*.js', 'native/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' } },
   },
 );

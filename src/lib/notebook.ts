@@ -146,9 +146,11 @@ export function createNotebook(tslab: TslabLike, options: NotebookOptions): Note
       const versions = collectVersions();
       const engine = readSettings().engine;
       const blas = blasAvailable();
-      const engineText = engine === 'tfjs' || (engine === 'auto' && !blas.available)
-        ? `tfjs (${blas.available ? 'asked for' : escapeHtml(blas.reason ?? '')})`
-        : 'blas (native OpenBLAS fast path)';
+      const engineText = engine === 'tfjs'
+        ? 'tfjs (asked for)'
+        : engine === 'wasm' || (engine === 'auto' && !blas.available)
+          ? `wasm (WebAssembly SIMD; ${engine === 'wasm' ? 'asked for' : escapeHtml(blas.reason ?? '')})`
+          : 'blas (native OpenBLAS fast path)';
       html(
         `<p style="font:12px monospace;color:#444">profile: ${escapeHtml(profile.description)}<br>` +
           `seeds: ${profile.seeds.join(', ')} · engine: ${engineText}<br>` +

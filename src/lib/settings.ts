@@ -5,7 +5,7 @@
  */
 import { SpecError, describeValue } from './specErrors';
 
-export const ENGINE_PREFERENCES = ['auto', 'blas', 'tfjs'] as const;
+export const ENGINE_PREFERENCES = ['auto', 'blas', 'wasm', 'tfjs'] as const;
 export type EnginePreference = (typeof ENGINE_PREFERENCES)[number];
 export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
@@ -27,7 +27,7 @@ export const ENVIRONMENT_VARIABLES = {
 export type SettingName = keyof typeof ENVIRONMENT_VARIABLES;
 
 export interface Settings {
-  /** Training engine: auto (native when it loads, else tfjs), blas, tfjs. */
+  /** Training engine: auto (native when it loads, else wasm), blas, wasm, tfjs. */
   engine: EnginePreference;
   /** tfjs backend: auto (tfjs-node when it loads, else wasm), tensorflow, wasm, cpu. */
   backend: BackendPreference;

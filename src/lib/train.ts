@@ -11,7 +11,7 @@
  */
 import { Batch, TrainingEngine } from './engine/types';
 import { createEngine, EngineChoice } from './engine/index';
-import { evaluateOnSet, SetEvaluation } from './evaluate';
+import { activationBuffers, evaluateOnSet, SetEvaluation } from './evaluate';
 import { initializeParameters } from './model';
 import { createRandom, permutation, RandomSource } from './random';
 import { InitializerName, InputCorruption, NetworkSpec, Parameters, SpecError, TrainingSpec } from './spec';
@@ -122,7 +122,11 @@ export function trainNetwork(options: TrainNetworkOptions): NetworkTrainingOutco
     options.initialParameters ?? initializeParameters({ network, initializer: options.initializer ?? 'glorotUniform', seed });
   const engine = createEngine({ network, training, initialParameters }, options.engine);
 
-  const evaluateTest = (): SetEvaluation => evaluateOnSet(engine, network, training.loss, options.testInputs, testTargets);
+  // Every evaluation writes into the same buffers: only the last one is kept (finalTestEvaluation),
+  // and fresh test-set-sized arrays every epoch would cost more in page faults than the products.
+  const testActivations = activationBuffers(network, options.testInputs.length / inputSize);
+  const validationActivations = options.validationInputs ? activationBuffers(network, options.validationInputs.length / inputSize) : undefined;
+  const evaluateTest = (): SetEvaluation => evaluateOnSet(engine, network, training.loss, options.testInputs, testTargets, testActivations);
   const initialTestMse = evaluateTest().meanSquaredError;
   const divergenceLimit = DIVERGENCE_FACTOR * initialTestMse;
 
@@ -194,7 +198,7 @@ export function trainNetwork(options: TrainNetworkOptions): NetworkTrainingOutco
       break;
     }
     const validationMse = options.validationInputs
-      ? evaluateOnSet(engine, network, training.loss, options.validationInputs).meanSquaredError
+      ? evaluateOnSet(engine, network, training.loss, options.validationInputs, options.validationInputs, validationActivations).meanSquaredError
       : null;
     const record: EpochRecord = {
       epoch,

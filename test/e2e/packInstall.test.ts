@@ -49,7 +49,7 @@ test('the packed library installs with its compiled code and types, and nothing 
   assert.ok(!existsSync(join(CONSUMER, 'node_modules', 'nblas')), 'the optional native engine is absent here');
 });
 
-test('README\'s snippet type-checks under a strict tsconfig without skipLibCheck and trains on wasm in plain Node', { timeout: 600_000 }, async () => {
+test('README\'s snippet type-checks under a strict tsconfig without skipLibCheck and trains on WebAssembly in plain Node', { timeout: 600_000 }, async () => {
   await installed;
   writeFileSync(join(CONSUMER, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { strict: true, target: 'ES2022', module: 'commonjs', lib: ['ES2022'], types: ['node'], esModuleInterop: true, outDir: 'built', skipLibCheck: false },
@@ -62,8 +62,8 @@ test('README\'s snippet type-checks under a strict tsconfig without skipLibCheck
   const output = await run(process.execPath, [join(CONSUMER, 'built', 'train.js')], CONSUMER);
   const lines = output.stdout.trim().split('\n');
   const summary = JSON.parse(lines[lines.length - 1]);
-  assert.equal(summary.engine, 'tfjs');
-  assert.equal(summary.backend, 'wasm', 'never the slow cpu backend');
+  assert.equal(summary.engine, 'wasm', 'without the native engine, the WebAssembly SIMD engine');
+  assert.equal(summary.backend, 'wasm-simd', 'never tfjs\'s slow cpu backend');
   assert.ok(summary.testMse > 0 && summary.testMse < 0.2, JSON.stringify(summary));
   assert.ok(existsSync(join(CONSUMER, '.relu-ae-cache')), 'the cache is in the caller\'s project');
   assert.ok(readdirSync(join(CONSUMER, '.relu-ae-cache')).some((name) => name.endsWith('.json')));

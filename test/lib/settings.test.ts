@@ -13,7 +13,7 @@ test('no RELU_AE_* variables: auto engine and backend, no worker count, nothing 
 test('bad values fail at once with the variable and the value, instead of being ignored', () => {
   const cases: [NodeJS.ProcessEnv, RegExp][] = [
     [{ RELU_AE_BACKEND: 'foo' }, /RELU_AE_BACKEND: unknown value "foo"; expected one of auto, tensorflow, wasm, cpu/],
-    [{ RELU_AE_ENGINE: 'gpu' }, /RELU_AE_ENGINE: unknown value "gpu"; expected one of auto, blas, tfjs/],
+    [{ RELU_AE_ENGINE: 'gpu' }, /RELU_AE_ENGINE: unknown value "gpu"; expected one of auto, blas, wasm, tfjs/],
     [{ RELU_AE_WORKERS: ' ' }, /RELU_AE_WORKERS: must be an integer ≥ 0 \(0 runs in this process\), got " "/],
     [{ RELU_AE_WORKERS: '2.5' }, /RELU_AE_WORKERS: .*got "2\.5"/],
     [{ RELU_AE_WORKERS: '-1' }, /RELU_AE_WORKERS: .*got "-1"/],

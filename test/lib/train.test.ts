@@ -13,7 +13,7 @@ import { resolveAutoencoderSpec, resolveTrainingSpec } from '../../src/lib/spec'
 import { DIVERGENCE_FACTOR, EpochRecord, trainNetwork } from '../../src/lib/train';
 
 const DATA = loadData({ trainSize: 300, testSize: 100, validationSize: 60 });
-const ENGINES = blasAvailable().available || process.env.CI ? ['blas', 'tfjs'] : ['tfjs'];
+const ENGINES = blasAvailable().available || process.env.CI ? ['blas', 'wasm', 'tfjs'] : ['wasm', 'tfjs'];
 const numbers = (history: EpochRecord[]) => history.map(({ seconds: _seconds, ...record }) => record);
 
 for (const engineName of ENGINES) {

@@ -19,17 +19,21 @@ import { Activation } from '../spec';
 const EXPONENT_TABLE_OFFSET = 160;
 /** 2^k for k in [−160, 160]; the argument clamp below keeps k inside. */
 const POWERS_OF_TWO = Float64Array.from({ length: 2 * EXPONENT_TABLE_OFFSET + 1 }, (_, index) => 2 ** (index - EXPONENT_TABLE_OFFSET));
-/** Beyond ±100 the logistic function is 0 or 1 in float32, so clamping there changes nothing. */
-const EXPONENT_ARGUMENT_LIMIT = 100;
-const LN2_HIGH = 0.6931471803691238;
-const LN2_LOW = 1.9082149292705877e-10;
-const TAYLOR_2 = 1 / 2;
-const TAYLOR_3 = 1 / 6;
-const TAYLOR_4 = 1 / 24;
-const TAYLOR_5 = 1 / 120;
-const TAYLOR_6 = 1 / 720;
-const TAYLOR_7 = 1 / 5040;
-const TAYLOR_8 = 1 / 40320;
+/**
+ * The logistic function's constants, exported for its ports (the WebAssembly kernels here; the C
+ * in native/src/kernels.c writes them out), which tests hold to this function's bits.
+ */
+export const LOGISTIC_CONSTANTS = {
+  /** Beyond ±100 the logistic function is 0 or 1 in float32, so clamping there changes nothing. */
+  argumentLimit: 100,
+  ln2High: 0.6931471803691238,
+  ln2Low: 1.9082149292705877e-10,
+  taylor: [1, 1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320],
+} as const;
+const EXPONENT_ARGUMENT_LIMIT = LOGISTIC_CONSTANTS.argumentLimit;
+const LN2_HIGH = LOGISTIC_CONSTANTS.ln2High;
+const LN2_LOW = LOGISTIC_CONSTANTS.ln2Low;
+const [, , TAYLOR_2, TAYLOR_3, TAYLOR_4, TAYLOR_5, TAYLOR_6, TAYLOR_7, TAYLOR_8] = LOGISTIC_CONSTANTS.taylor;
 
 /** 1 / (1 + e^−z), computed with the fast exponential described above. */
 export function logistic(value: number): number {

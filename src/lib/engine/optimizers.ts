@@ -13,25 +13,38 @@ export const ADAM_BETA2 = 0.999;
 export const RMSPROP_DECAY = 0.9;
 export const ADAGRAD_INITIAL_ACCUMULATOR = 0.1;
 
-/** An optimizer that updates a flat parameter buffer in place from a gradient of the same layout. */
+/**
+ * An optimizer that updates a flat parameter buffer in place from a gradient of the same layout.
+ * Its per-parameter state (moments, accumulators) is a buffer the caller owns, so that an engine
+ * can keep it where its kernels read (a WebAssembly memory) and carry it over when it reallocates.
+ */
 export interface FlatOptimizer {
-  step(parameters: Float32Array, gradients: Float32Array): void;
+  /** Floats of state: 0, or a multiple of the parameter count. */
+  readonly stateLength: number;
+  /** Sets a new state buffer (stateLength floats) to the optimizer's initial state. */
+  initializeState(state: Float32Array): void;
+  step(parameters: Float32Array, gradients: Float32Array, state: Float32Array): void;
 }
 
 /** Options of createFlatOptimizer. */
 export interface FlatOptimizerOptions {
   spec: OptimizerSpec;
-  /** Length of the flat parameter buffer; the optimizer's state has the same length. */
+  /** Length of the flat parameter buffer. */
   parameterCount: number;
+  /** Adam's update loop: adamUpdate, or a port of it with the same bits (kernels.ts). */
+  adamUpdate: AdamUpdate;
 }
 
-/** The optimizer described by a spec, with its state preallocated so that a step allocates nothing. */
+/** The optimizer described by a spec; a step allocates nothing. */
 export function createFlatOptimizer(options: FlatOptimizerOptions): FlatOptimizer {
   const { spec, parameterCount } = options;
   const learningRate = spec.learningRate;
+  const zeroState = (state: Float32Array) => state.fill(0);
   switch (spec.name) {
     case 'sgd':
       return {
+        stateLength: 0,
+        initializeState: zeroState,
         step(parameters, gradients) {
           for (let index = 0; index < parameterCount; index++) parameters[index] -= learningRate * gradients[index];
         },
@@ -39,9 +52,10 @@ export function createFlatOptimizer(options: FlatOptimizerOptions): FlatOptimize
     case 'momentum': {
       // tfjs's form: the accumulator sums raw gradients and the learning rate scales it afterwards.
       const momentum = spec.momentum;
-      const accumulation = new Float32Array(parameterCount);
       return {
-        step(parameters, gradients) {
+        stateLength: parameterCount,
+        initializeState: zeroState,
+        step(parameters, gradients, accumulation) {
           for (let index = 0; index < parameterCount; index++) {
             const accumulated = momentum * accumulation[index] + gradients[index];
             accumulation[index] = accumulated;
@@ -50,12 +64,13 @@ export function createFlatOptimizer(options: FlatOptimizerOptions): FlatOptimize
         },
       };
     }
-    case 'rmsprop': {
+    case 'rmsprop':
       // tf.train.rmsprop(learningRate): decay 0.9, momentum 0, not centered, so the moment
       // accumulator is just the current scaled gradient and needs no buffer.
-      const meanSquare = new Float32Array(parameterCount);
       return {
-        step(parameters, gradients) {
+        stateLength: parameterCount,
+        initializeState: zeroState,
+        step(parameters, gradients, meanSquare) {
           for (let index = 0; index < parameterCount; index++) {
             const gradient = gradients[index];
             const square = RMSPROP_DECAY * meanSquare[index] + (1 - RMSPROP_DECAY) * gradient * gradient;
@@ -64,11 +79,11 @@ export function createFlatOptimizer(options: FlatOptimizerOptions): FlatOptimize
           }
         },
       };
-    }
-    case 'adagrad': {
-      const accumulated = new Float32Array(parameterCount).fill(ADAGRAD_INITIAL_ACCUMULATOR);
+    case 'adagrad':
       return {
-        step(parameters, gradients) {
+        stateLength: parameterCount,
+        initializeState: (state) => state.fill(ADAGRAD_INITIAL_ACCUMULATOR),
+        step(parameters, gradients, accumulated) {
           for (let index = 0; index < parameterCount; index++) {
             const gradient = gradients[index];
             const sum = accumulated[index] + gradient * gradient;
@@ -77,34 +92,48 @@ export function createFlatOptimizer(options: FlatOptimizerOptions): FlatOptimize
           }
         },
       };
-    }
     case 'adam':
-      return createAdam(learningRate, parameterCount);
+      return createAdam(learningRate, parameterCount, options.adamUpdate);
   }
 }
+
+/**
+ * One Adam update of `count` parameters in place, given the bias corrections 1 / (1 − βᵗ). It is
+ * the definition that native/src/kernels.c ports; a test holds the two to the same bits.
+ */
+export type AdamUpdate = (
+  parameters: Float32Array, gradients: Float32Array, firstMoment: Float32Array, secondMoment: Float32Array, count: number,
+  learningRate: number, firstCorrection: number, secondCorrection: number,
+) => void;
+
+/** Adam's update loop as tfjs writes it: see createAdam. */
+export const adamUpdate: AdamUpdate = (parameters, gradients, firstMoment, secondMoment, count, learningRate, firstCorrection, secondCorrection) => {
+  for (let index = 0; index < count; index++) {
+    const gradient = gradients[index];
+    const first = ADAM_BETA1 * firstMoment[index] + (1 - ADAM_BETA1) * gradient;
+    const second = ADAM_BETA2 * secondMoment[index] + (1 - ADAM_BETA2) * gradient * gradient;
+    firstMoment[index] = first;
+    secondMoment[index] = second;
+    parameters[index] -= (learningRate * first * firstCorrection) / (Math.sqrt(second * secondCorrection) + OPTIMIZER_EPSILON);
+  }
+};
 
 /**
  * Adam as tfjs writes it: the bias corrections divide the moments (m / (1 − β1ᵗ), v / (1 − β2ᵗ))
  * and epsilon is added after the square root. The running powers βᵗ are float32 variables in
  * tfjs, so they are rounded to float32 here too.
  */
-function createAdam(learningRate: number, parameterCount: number): FlatOptimizer {
-  const firstMoment = new Float32Array(parameterCount);
-  const secondMoment = new Float32Array(parameterCount);
+function createAdam(learningRate: number, parameterCount: number, update: AdamUpdate): FlatOptimizer {
   let beta1Power = Math.fround(ADAM_BETA1);
   let beta2Power = Math.fround(ADAM_BETA2);
   return {
-    step(parameters, gradients) {
-      const firstCorrection = 1 / (1 - beta1Power);
-      const secondCorrection = 1 / (1 - beta2Power);
-      for (let index = 0; index < parameterCount; index++) {
-        const gradient = gradients[index];
-        const first = ADAM_BETA1 * firstMoment[index] + (1 - ADAM_BETA1) * gradient;
-        const second = ADAM_BETA2 * secondMoment[index] + (1 - ADAM_BETA2) * gradient * gradient;
-        firstMoment[index] = first;
-        secondMoment[index] = second;
-        parameters[index] -= (learningRate * first * firstCorrection) / (Math.sqrt(second * secondCorrection) + OPTIMIZER_EPSILON);
-      }
+    // The first moments, then the second.
+    stateLength: 2 * parameterCount,
+    initializeState: (state) => state.fill(0),
+    step(parameters, gradients, state) {
+      const firstMoment = state.subarray(0, parameterCount);
+      const secondMoment = state.subarray(parameterCount, 2 * parameterCount);
+      update(parameters, gradients, firstMoment, secondMoment, parameterCount, learningRate, 1 / (1 - beta1Power), 1 / (1 - beta2Power));
       beta1Power = Math.fround(beta1Power * ADAM_BETA1);
       beta2Power = Math.fround(beta2Power * ADAM_BETA2);
     },

@@ -82,10 +82,15 @@ export function createTfjsEngine(options: EngineOptions): TrainingEngine {
       tf.dispose([loss, reconstructionTensor as unknown as tf.Scalar]);
       return result;
     },
-    forward(inputs: Float32Array, count: number): Float32Array[] {
+    forward(inputs: Float32Array, count: number, outputs?: Float32Array[]): Float32Array[] {
       return tf.tidy(() => {
-        const activations = forwardTensors(tf.tensor2d(inputs, [count, layers[0].inputSize]));
-        return activations.map((activation) => activation.dataSync() as Float32Array);
+        const activations = forwardTensors(tf.tensor2d(inputs.subarray(0, count * layers[0].inputSize), [count, layers[0].inputSize]));
+        return activations.map((activation, index) => {
+          const values = activation.dataSync() as Float32Array;
+          if (!outputs) return values;
+          outputs[index].set(values);
+          return outputs[index];
+        });
       });
     },
     getParameters() {

@@ -36,8 +36,13 @@ export interface TrainingEngine {
   lossAndGradients(batch: Batch): LossAndGradients;
   /** One optimizer step on a batch; returns the objective and the reconstruction loss. */
   trainStep(batch: Batch): { loss: number; reconstructionLoss: number };
-  /** Forward pass without noise: every layer's activations; the last entry is the reconstruction. */
-  forward(inputs: Float32Array, count: number): Float32Array[];
+  /**
+   * Forward pass without noise: every layer's activations; the last entry is the reconstruction.
+   * Written into `outputs` when given (one array per layer, each at least count × its width, which
+   * are then returned), else into new arrays. Reusing outputs matters: fresh arrays the size of a
+   * test set cost more in page faults than the products that fill them.
+   */
+  forward(inputs: Float32Array, count: number, outputs?: Float32Array[]): Float32Array[];
   /** A copy of the current parameters. */
   getParameters(): Parameters;
   /** Frees native or tensor memory. */

@@ -38,7 +38,7 @@ export interface TrainAutoencoderOptions {
   /** The data; default loadData(config.data). When given, config.data defaults to its description. */
   data?: DataSplit;
   seed: number;
-  /** Engine: 'auto' (default, or RELU_AE_ENGINE), 'blas', 'tfjs', or a prepared choice. */
+  /** Engine: 'auto' (default, or RELU_AE_ENGINE), 'blas', 'wasm', 'tfjs', or a prepared choice. */
   engine?: string | EngineChoice;
   onEpoch?: (record: EpochRecord) => void;
 }

@@ -4,7 +4,7 @@ import { blasAvailable, createEngine, engineIdentity, prepareEngine, resolveEngi
 import { testEngineOptions } from './helpers';
 
 test('an unknown engine preference is refused with its name and value', async () => {
-  await assert.rejects(() => prepareEngine('fastest'), /engine: unknown value "fastest"; expected one of auto, blas, tfjs/);
+  await assert.rejects(() => prepareEngine('fastest'), /engine: unknown value "fastest"; expected one of auto, blas, wasm, tfjs/);
 });
 
 test('a missing preference means RELU_AE_ENGINE, or auto; a bad RELU_AE_ENGINE is refused by name', () => {
@@ -35,6 +35,16 @@ test('tfjs is chosen when asked for, initialized on wasm (never the cpu backend)
   } finally {
     engine.dispose();
   }
+});
+
+test('wasm is chosen when asked for (the path of machines without a compiler) and has its own identity', async () => {
+  const choice = await prepareEngine('wasm');
+  assert.deepEqual(choice, { name: 'wasm', backend: 'wasm-simd' });
+  assert.equal(engineIdentity(choice), 'wasm/simd128-v1');
+  const engine = createEngine(testEngineOptions({ hiddenActivation: 'relu' }), choice);
+  assert.equal(engine.name, 'wasm');
+  assert.equal(engine.backend, 'wasm-simd');
+  engine.dispose();
 });
 
 test('auto and blas choose the native engine when it loads, on one OpenBLAS thread', { skip: !blasAvailable().available && !process.env.CI && 'nblas unavailable' }, async () => {

@@ -1,12 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFlatOptimizer } from '../../../src/lib/engine/optimizers';
+import { adamUpdate, createFlatOptimizer, FlatOptimizer } from '../../../src/lib/engine/optimizers';
 import { resolveTrainingSpec } from '../../../src/lib/spec';
 
+/** A fresh state buffer for an optimizer. */
+function stateOf(optimizer: FlatOptimizer): Float32Array {
+  const state = new Float32Array(optimizer.stateLength);
+  optimizer.initializeState(state);
+  return state;
+}
+
 test('the first Adam step moves every parameter by about the learning rate against its gradient', () => {
-  const optimizer = createFlatOptimizer({ spec: { name: 'adam', learningRate: 0.01 }, parameterCount: 3 });
+  const optimizer = createFlatOptimizer({ spec: { name: 'adam', learningRate: 0.01 }, parameterCount: 3, adamUpdate });
   const parameters = Float32Array.from([1, 1, 1]);
-  optimizer.step(parameters, Float32Array.from([0.5, -2, 1e-3]));
+  optimizer.step(parameters, Float32Array.from([0.5, -2, 1e-3]), stateOf(optimizer));
   // With bias correction, the first step is lr·g/(|g| + ε): the sign of the gradient times lr.
   assert.ok(Math.abs(parameters[0] - 0.99) < 1e-6);
   assert.ok(Math.abs(parameters[1] - 1.01) < 1e-6);
@@ -16,9 +23,10 @@ test('the first Adam step moves every parameter by about the learning rate again
 test('sgd, momentum, rmsprop and adagrad follow their tfjs update rules by hand', () => {
   const gradient = Float32Array.from([0.5]);
   const run = (name: 'sgd' | 'momentum' | 'rmsprop' | 'adagrad', steps: number) => {
-    const optimizer = createFlatOptimizer({ spec: { name, learningRate: 0.1, momentum: 0.5 }, parameterCount: 1 });
+    const optimizer = createFlatOptimizer({ spec: { name, learningRate: 0.1, momentum: 0.5 }, parameterCount: 1, adamUpdate });
     const parameters = Float32Array.from([1]);
-    for (let step = 0; step < steps; step++) optimizer.step(parameters, gradient);
+    const state = stateOf(optimizer);
+    for (let step = 0; step < steps; step++) optimizer.step(parameters, gradient, state);
     return parameters[0];
   };
   assert.ok(Math.abs(run('sgd', 2) - 0.9) < 1e-6);
@@ -32,9 +40,9 @@ test('sgd, momentum, rmsprop and adagrad follow their tfjs update rules by hand'
 
 test('a zero gradient leaves parameters unchanged for every optimizer', () => {
   for (const name of ['adam', 'sgd', 'momentum', 'rmsprop', 'adagrad'] as const) {
-    const optimizer = createFlatOptimizer({ spec: resolveTrainingSpec({ optimizer: { name, learningRate: 0.1 } }).optimizer, parameterCount: 2 });
+    const optimizer = createFlatOptimizer({ spec: resolveTrainingSpec({ optimizer: { name, learningRate: 0.1 } }).optimizer, parameterCount: 2, adamUpdate });
     const parameters = Float32Array.from([0.25, -4]);
-    optimizer.step(parameters, new Float32Array(2));
+    optimizer.step(parameters, new Float32Array(2), stateOf(optimizer));
     assert.deepEqual([...parameters], [0.25, -4], name);
   }
 });

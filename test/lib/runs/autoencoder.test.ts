@@ -32,7 +32,7 @@ function withoutUndefined(value: unknown): unknown {
   return value;
 }
 
-const ENGINES = blasAvailable().available || process.env.CI ? ['blas', 'tfjs'] : ['tfjs'];
+const ENGINES = blasAvailable().available || process.env.CI ? ['blas', 'wasm', 'tfjs'] : ['wasm', 'tfjs'];
 
 for (const engine of ENGINES) {
   test(`${engine}: the same seed gives the same history and test MSE; another seed differs`, async () => {
@@ -72,7 +72,7 @@ test('a result is plain JSON and carries its config, seed, engine, backend, vers
   assert.equal(result.config.training.epochs, 1);
   assert.deepEqual(result.config.training.optimizer, { name: 'adam', learningRate: 1e-2 });
   assert.equal(result.seed, 8);
-  assert.ok(['blas', 'tfjs'].includes(result.engine), result.engine);
+  assert.ok(['blas', 'wasm'].includes(result.engine), `auto chose ${result.engine}`);
   assert.ok(result.backend.length > 0);
   assert.ok(Object.keys(result.versions).length > 0);
   assert.equal(result.data.fingerprint, DATA.description.fingerprint);

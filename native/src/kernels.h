@@ -1,0 +1,39 @@
+/*
+ * The elementwise and optimizer kernels of the native engine, as plain C over float arrays. Each
+ * is a line-for-line port of its TypeScript original (src/lib/engine/activations.ts, losses.ts,
+ * optimizers.ts): the same operations in double precision, in the same order, each result rounded
+ * to float32 when stored. Built without fused multiply-add (-ffp-contract=off) and without
+ * -ffast-math, every operation is an IEEE operation with one rounding, so the results are the same
+ * bits as the TypeScript's; vector instructions compute each lane exactly as the scalar ones do.
+ * test/lib/engine/nativeKernels.test.ts checks that, bit for bit.
+ */
+#ifndef RELU_AE_KERNELS_H
+#define RELU_AE_KERNELS_H
+
+#include <stddef.h>
+
+/* The activations this library can run natively: the ones whose arithmetic is IEEE-exact. */
+void apply_relu(const float *pre_activation, float *output, size_t count);
+void apply_leaky_relu(const float *pre_activation, float *output, size_t count, double slope);
+void apply_sigmoid(const float *pre_activation, float *output, size_t count);
+
+void relu_derivative(const float *pre_activation, float *gradient, size_t count);
+void leaky_relu_derivative(const float *pre_activation, float *gradient, size_t count, double slope);
+void elu_derivative(const float *pre_activation, const float *output, float *gradient, size_t count, double alpha);
+void sigmoid_derivative(const float *output, float *gradient, size_t count);
+void tanh_derivative(const float *output, float *gradient, size_t count);
+void softplus_derivative(const float *pre_activation, float *gradient, size_t count);
+
+/* Mean squared error of count predictions and its gradient; returns the loss. */
+double mean_squared_error_gradient(const float *predictions, const float *targets, float *gradient, size_t count);
+/* Mean squared error alone, summed in the same order. */
+double mean_squared_error(const float *predictions, const float *targets, size_t count);
+
+/* One Adam update over a flat buffer; the caller tracks the powers of beta and passes the corrections. */
+void adam_step(float *parameters, const float *gradients, float *first_moment, float *second_moment, size_t count,
+               double learning_rate, double first_correction, double second_correction);
+
+/* Copies `bias` (columns values) into every one of `rows` rows of `output`. */
+void broadcast_rows(const float *bias, float *output, size_t rows, size_t columns);
+
+#endif

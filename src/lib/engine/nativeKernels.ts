@@ -1,0 +1,98 @@
+/**
+ * The native ports of the step kernels (native/src/kernels.c), built from source when the package
+ * installs where a C compiler is available (native/build.js) and optional everywhere else: when
+ * the addon is missing, engines use the TypeScript kernels, which give the same bits. The ports
+ * cover the activations whose arithmetic is IEEE-exact (relu, leaky ReLU, sigmoid, and every
+ * derivative); elu, tanh and softplus call V8's Math functions and stay in TypeScript, as does the
+ * cross-entropy (Math.log).
+ */
+import * as path from 'path';
+import { findProjectRoot } from '../paths';
+import { Activation, LossName } from '../spec';
+import { TYPESCRIPT_KERNELS, StepKernels } from './kernels';
+import { AdamUpdate } from './optimizers';
+
+/** Where native/build.js leaves the addon, under the package's root. */
+export const NATIVE_KERNELS_PATH = path.join('native', 'build', 'Release', 'relu_ae_kernels.node');
+
+/** The addon's exports (native/src/binding.c). */
+interface KernelsAddon {
+  relu(preActivation: Float32Array, output: Float32Array, count: number): void;
+  leakyRelu(preActivation: Float32Array, output: Float32Array, count: number, slope: number): void;
+  sigmoid(preActivation: Float32Array, output: Float32Array, count: number): void;
+  reluDerivative(preActivation: Float32Array, gradient: Float32Array, count: number): void;
+  leakyReluDerivative(preActivation: Float32Array, gradient: Float32Array, count: number, slope: number): void;
+  eluDerivative(preActivation: Float32Array, output: Float32Array, gradient: Float32Array, count: number, alpha: number): void;
+  sigmoidDerivative(output: Float32Array, gradient: Float32Array, count: number): void;
+  tanhDerivative(output: Float32Array, gradient: Float32Array, count: number): void;
+  softplusDerivative(preActivation: Float32Array, gradient: Float32Array, count: number): void;
+  meanSquaredErrorGradient(predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number): number;
+  meanSquaredError(predictions: Float32Array, targets: Float32Array, count: number): number;
+  adamStep: AdamUpdate;
+  broadcastRows(bias: Float32Array, output: Float32Array, rows: number, columns: number): void;
+}
+
+type AddonLoad = { addon: KernelsAddon; reason?: undefined } | { addon: null; reason: string };
+
+function loadAddon(): AddonLoad {
+  const file = path.join(findProjectRoot(__dirname), NATIVE_KERNELS_PATH);
+  try {
+    // Required lazily: importing the library must work where the addon was never built.
+    const addon = require(file) as KernelsAddon;
+    if (typeof addon.adamStep !== 'function') return { addon: null, reason: `${file} has no adamStep` };
+    return { addon };
+  } catch (error) {
+    return { addon: null, reason: `native kernels did not load: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+/** The native kernels, or why they are unavailable (then TYPESCRIPT_KERNELS do the same work). */
+export function loadNativeKernels(): { kernels: StepKernels; reason?: undefined } | { kernels: null; reason: string } {
+  const load = loadAddon();
+  if (!load.addon) return { kernels: null, reason: load.reason };
+  const addon = load.addon;
+  return {
+    kernels: {
+      name: 'native',
+      applyActivation(activation: Activation, preActivation: Float32Array, output: Float32Array, count: number) {
+        switch (activation.name) {
+          case 'relu':
+            return addon.relu(preActivation, output, count);
+          case 'leakyRelu':
+            return addon.leakyRelu(preActivation, output, count, activation.slope);
+          case 'sigmoid':
+            return addon.sigmoid(preActivation, output, count);
+          default:
+            return TYPESCRIPT_KERNELS.applyActivation(activation, preActivation, output, count);
+        }
+      },
+      multiplyByActivationDerivative(activation: Activation, preActivation: Float32Array, output: Float32Array, gradient: Float32Array, count: number) {
+        switch (activation.name) {
+          case 'relu':
+            return addon.reluDerivative(preActivation, gradient, count);
+          case 'leakyRelu':
+            return addon.leakyReluDerivative(preActivation, gradient, count, activation.slope);
+          case 'elu':
+            return addon.eluDerivative(preActivation, output, gradient, count, activation.alpha);
+          case 'sigmoid':
+            return addon.sigmoidDerivative(output, gradient, count);
+          case 'tanh':
+            return addon.tanhDerivative(output, gradient, count);
+          case 'softplus':
+            return addon.softplusDerivative(preActivation, gradient, count);
+          case 'linear':
+            return;
+        }
+      },
+      reconstructionLossAndGradient(loss: LossName, predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number) {
+        return loss === 'mse'
+          ? addon.meanSquaredErrorGradient(predictions, targets, gradient, count)
+          : TYPESCRIPT_KERNELS.reconstructionLossAndGradient(loss, predictions, targets, gradient, count);
+      },
+      broadcastRows(bias: Float32Array, output: Float32Array, rows: number) {
+        addon.broadcastRows(bias, output, rows, bias.length);
+      },
+      adamUpdate: addon.adamStep,
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The ports of the step kernels — native (native/src/kernels.c) and WebAssembly
+ * (engine/wasm/elementwiseKernels.ts) — against their TypeScript definitions, bit for bit: every
+ * kernel on values that cover the ordinary range, saturation, signed zeros, subnormals and
+ * non-finite inputs, and whole training runs of each engine on its ports and on the TypeScript.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { blasAvailable, createBlasEngine } from '../../../src/lib/engine/blasEngine';
+import { StepKernels, TYPESCRIPT_KERNELS } from '../../../src/lib/engine/kernels';
+import { loadNativeKernels } from '../../../src/lib/engine/nativeKernels';
+import { ADAM_BETA1, ADAM_BETA2 } from '../../../src/lib/engine/optimizers';
+import { EngineFactory } from '../../../src/lib/engine/types';
+import { createWasmArithmetic, wasmSimdAvailable } from '../../../src/lib/engine/wasm/arithmetic';
+import { createWasmEngine } from '../../../src/lib/engine/wasmEngine';
+import { createRandom } from '../../../src/lib/random';
+import { Activation, ActivationInput, OPTIMIZER_NAMES, OptimizerInput, resolveActivation } from '../../../src/lib/spec';
+import { testBatch, testEngineOptions } from './helpers';
+
+const native = loadNativeKernels();
+// Under CI the addon must be there (setup installs a compiler), so a broken build fails instead of skipping.
+const skipNative = native.kernels || process.env.CI ? false : `native kernels unavailable: ${native.reason}`;
+const skipWasm = wasmSimdAvailable().available || process.env.CI ? false : 'WebAssembly SIMD unavailable';
+
+/** A port under test: its kernels, and how to get arrays it can read (the WebAssembly port reads only its own memory). */
+interface Port {
+  name: string;
+  skip: false | string;
+  kernels: () => StepKernels;
+  arrays: (lengths: number[]) => Float32Array[];
+  createEngine: EngineFactory;
+  createEngineOnTypescript: EngineFactory;
+  engineSkip: false | string;
+}
+
+const wasm = skipWasm ? null : createWasmArithmetic({ maximumLayerWidth: 8 });
+const PORTS: Port[] = [
+  {
+    name: 'native',
+    skip: skipNative,
+    kernels: () => native.kernels as StepKernels,
+    arrays: (lengths) => lengths.map((length) => new Float32Array(length)),
+    createEngine: (options) => createBlasEngine({ ...options, kernels: native.kernels as StepKernels }),
+    createEngineOnTypescript: (options) => createBlasEngine({ ...options, kernels: TYPESCRIPT_KERNELS }),
+    engineSkip: skipNative || (blasAvailable().available || process.env.CI ? false : 'nblas unavailable'),
+  },
+  {
+    name: 'wasm',
+    skip: skipWasm,
+    kernels: () => (wasm as NonNullable<typeof wasm>).kernels,
+    arrays: (lengths) => (wasm as NonNullable<typeof wasm>).products.allocateRegion(lengths, 1),
+    createEngine: createWasmEngine,
+    createEngineOnTypescript: (options) => createWasmEngine({ ...options, kernels: TYPESCRIPT_KERNELS }),
+    engineSkip: skipWasm,
+  },
+];
+
+const SPECIAL_VALUES = [0, -0, 1e-40, -1e-40, 1, -1, 100, -100, 200, -200, 1e30, -1e30, Infinity, -Infinity, NaN];
+
+/** Values over every regime a kernel meets: ordinary, saturated, signed zeros, subnormal and non-finite. */
+function testValues(count: number, seed: number, scale = 4): Float32Array {
+  const random = createRandom(seed, 'kernel-values');
+  return new Float32Array(count).map((_, index) => (index < SPECIAL_VALUES.length ? SPECIAL_VALUES[index] : scale * random.nextNormal()));
+}
+
+function assertSameBits(actual: Float32Array, expected: Float32Array, label: string): void {
+  const actualBits = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const expectedBits = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  for (let index = 0; index < actual.length; index++) {
+    if (actualBits[index] !== expectedBits[index]) {
+      assert.fail(`${label}: value ${index} is ${actual[index]} (0x${actualBits[index].toString(16)}), expected ${expected[index]} (0x${expectedBits[index].toString(16)})`);
+    }
+  }
+}
+
+const ACTIVATIONS: Activation[] = (['relu', { name: 'leakyRelu', slope: 0.2 }, 'elu', { name: 'elu', alpha: 0.5 }, 'sigmoid', 'tanh', 'softplus', 'linear'] as ActivationInput[])
+  .map((activation) => resolveActivation(activation));
+// Odd, so that vector loops also run their scalar tails.
+const COUNT = 4099;
+
+for (const port of PORTS) {
+  for (const activation of ACTIVATIONS) {
+    test(`${port.name} ${JSON.stringify(activation)} and its derivative give the TypeScript's bits`, { skip: port.skip }, () => {
+      const [preActivation, output, gradient] = port.arrays([COUNT, COUNT, COUNT]);
+      preActivation.set(testValues(COUNT, 1));
+      const expectedOutput = new Float32Array(COUNT);
+      TYPESCRIPT_KERNELS.applyActivation(activation, preActivation.slice(), expectedOutput, COUNT);
+      port.kernels().applyActivation(activation, preActivation, output, COUNT);
+      assertSameBits(output, expectedOutput, 'activation');
+      const expectedGradient = testValues(COUNT, 2, 0.1);
+      gradient.set(expectedGradient);
+      TYPESCRIPT_KERNELS.multiplyByActivationDerivative(activation, preActivation.slice(), output.slice(), expectedGradient, COUNT);
+      port.kernels().multiplyByActivationDerivative(activation, preActivation, output, gradient, COUNT);
+      assertSameBits(gradient, expectedGradient, 'derivative');
+    });
+  }
+
+  for (const loss of ['mse', 'binaryCrossEntropy'] as const) {
+    test(`${port.name} ${loss} loss and gradient give the TypeScript's bits`, { skip: port.skip }, () => {
+      const [predictions, targets, gradient] = port.arrays([COUNT, COUNT, COUNT]);
+      const random = createRandom(3, 'predictions');
+      predictions.set(new Float32Array(COUNT).map(() => random.next()));
+      predictions.set([0, 1, 1e-9, 1 - 1e-9]);
+      targets.set(testValues(COUNT, 4).map((value) => (Number.isFinite(value) ? Math.min(1, Math.abs(value) / 4) : 0.5)));
+      const expectedGradient = new Float32Array(COUNT);
+      const expectedLoss = TYPESCRIPT_KERNELS.reconstructionLossAndGradient(loss, predictions.slice(), targets.slice(), expectedGradient, COUNT);
+      const actualLoss = port.kernels().reconstructionLossAndGradient(loss, predictions, targets, gradient, COUNT);
+      assert.ok(Number.isFinite(expectedLoss));
+      assert.ok(Object.is(actualLoss, expectedLoss), `loss ${actualLoss} vs ${expectedLoss}`);
+      assertSameBits(gradient, expectedGradient, 'gradient');
+    });
+  }
+
+  test(`${port.name} Adam updates and bias rows give the TypeScript's bits over many steps`, { skip: port.skip }, () => {
+    const [parameters, gradients, first, second] = port.arrays([COUNT, COUNT, COUNT, COUNT]);
+    parameters.set(testValues(COUNT, 5, 0.3));
+    const expected = { parameters: parameters.slice(), first: new Float32Array(COUNT), second: new Float32Array(COUNT) };
+    let beta1Power = Math.fround(ADAM_BETA1);
+    let beta2Power = Math.fround(ADAM_BETA2);
+    for (let step = 0; step < 20; step++) {
+      gradients.set(testValues(COUNT, 10 + step, 0.01 * (step + 1)));
+      const corrections = [1 / (1 - beta1Power), 1 / (1 - beta2Power)] as const;
+      TYPESCRIPT_KERNELS.adamUpdate(expected.parameters, gradients.slice(), expected.first, expected.second, COUNT, 1e-3, ...corrections);
+      port.kernels().adamUpdate(parameters, gradients, first, second, COUNT, 1e-3, ...corrections);
+      beta1Power = Math.fround(beta1Power * ADAM_BETA1);
+      beta2Power = Math.fround(beta2Power * ADAM_BETA2);
+    }
+    assertSameBits(parameters, expected.parameters, 'parameters');
+    assertSameBits(first, expected.first, 'first moment');
+    assertSameBits(second, expected.second, 'second moment');
+
+    const [bias, rows] = port.arrays([13, 13 * 7 + 3]);
+    bias.set(testValues(13, 6));
+    rows.fill(5);
+    const expectedRows = rows.slice();
+    TYPESCRIPT_KERNELS.broadcastRows(bias.slice(), expectedRows, 7);
+    port.kernels().broadcastRows(bias, rows, 7);
+    assertSameBits(rows, expectedRows, 'bias rows');
+  });
+
+  for (const name of OPTIMIZER_NAMES) {
+    test(`the ${port.name} ports train to the TypeScript kernels' bits: ${name}, sigmoid output, penalties, noise`, { skip: port.engineSkip }, () => {
+      const optimizer = { name, learningRate: 0.01 } as OptimizerInput;
+      const options = testEngineOptions({
+        hiddenActivation: 'relu', outputActivation: 'sigmoid', optimizer, l1WeightPenalty: 1e-4, l1ActivationPenalty: 1e-3, preActivationNoiseStddev: 0.1,
+      });
+      const batches = [0, 1, 2, 3, 4, 5, 6].map((step) => testBatch(options.network, 5 + (step % 3), 30 + step));
+      const run = (createEngine: EngineFactory) => {
+        const engine = createEngine(options);
+        const losses = batches.map((batch) => engine.trainStep(batch));
+        return { losses, parameters: engine.getParameters(), forward: engine.forward(batches[0].inputs, batches[0].batchSize) };
+      };
+      assert.deepEqual(run(port.createEngine), run(port.createEngineOnTypescript));
+    });
+  }
+}
+
+test('the native kernels refuse an array shorter than the count instead of reading past it', { skip: skipNative }, () => {
+  const kernels = native.kernels as StepKernels;
+  const values = new Float32Array(4);
+  assert.throws(() => kernels.applyActivation(resolveActivation('relu'), values, new Float32Array(4), 5), /shorter than the count/);
+  assert.throws(() => kernels.applyActivation(resolveActivation('relu'), new Float64Array(4) as unknown as Float32Array, values, 4), /expected a Float32Array/);
+});
+
+test('the wasm kernels refuse an array shorter than the count instead of reading its neighbours', { skip: skipWasm }, () => {
+  const port = PORTS[1];
+  const [values, output] = port.arrays([4, 8]);
+  assert.throws(() => port.kernels().applyActivation(resolveActivation('sigmoid'), values, output, 5), /shorter than the count/);
+});
