@@ -150,6 +150,9 @@ async function build(reportArguments: ReportArguments): Promise<number> {
       copyFileSync(plotlyLibraryPath(), join(staging, PLOTLY_ASSET));
     }
     rmSync(workFolder, { recursive: true, force: true });
+    // Once the index has gathered every record into results.json, the per-notebook records would
+    // only repeat it (readers of a published report fall back to results.json).
+    if (buildInfo.notebooks.some((entry) => entry.name === INDEX_NOTEBOOK && entry.ok)) rmSync(join(staging, 'claims'), { recursive: true, force: true });
     promoteStaging(staging, outputFolder);
     console.log(`Report built in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s (profile ${reportArguments.profile}) into ${relative(process.cwd(), outputFolder) || '.'}.`);
     return 0;

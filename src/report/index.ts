@@ -8,15 +8,15 @@ export type { ClaimDefinition, ClaimId } from './claims';
 export { claimStudy, HIDDEN_ACTIVATION_ARMS, optimizerLearningRates, sparsityPenalties } from './studies';
 export type { ClaimStudy, StudyAnalysis } from './studies';
 export {
-  assembleResults, claimsDirectory, combineVerdicts, conditionsText, readBuildInfo, readClaimRecords, readRecord, recordClaim, reportsDirectory,
-  runRecord, SCRATCH_REPORT_FOLDER, writeRecord, writeResultsFile,
+  assembleResults, claimsDirectory, combineVerdicts, conditionsText, readBuildInfo, readClaimRecords, readRobustnessRecord, recordClaim,
+  reportsDirectory, robustnessRunRecord, runRecord, SCRATCH_REPORT_FOLDER, writeResultsFile, writeRobustnessRecord,
 } from './records';
-export type { ClaimRecord, RunRecord } from './records';
+export type { ClaimRecord, RobustnessRecord, RobustnessRunRecord, RunRecord } from './records';
 export { createReportNotebook, effectText, verdictBoxHtml } from './notebook';
-export type { ClaimRun, ReportNotebook, RobustnessRecord, RobustnessRun } from './notebook';
+export type { ClaimRun, ReportNotebook, RobustnessRun } from './notebook';
 export { buildInfoHtml, claimsTableHtml, forestSpec, robustnessExtras } from './indexPage';
 export {
-  analyzeRobustness, bestRateByValidation, claimRobustnessSummary, claimVerdictsByCondition, conditionTitle, entriesAtFullBudget, holmVerdicts,
+  analyzeRobustness, bestRateByValidation, budgetEpochs, claimRobustnessSummary, claimVerdictsByCondition, conditionTitle, entriesAtFullBudget, holmVerdicts,
   LEARNING_RATE_CHOICES, REFERENCE_ARM, ROBUSTNESS_ARMS, ROBUSTNESS_COMPARISONS, robustnessExperiment, robustnessPlan, threadRate,
 } from './robustness';
 export type { LearningRateChoice, RobustnessArm, RobustnessComparison, RobustnessCondition, RobustnessEntry, RobustnessPlan } from './robustness';

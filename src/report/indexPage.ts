@@ -6,8 +6,8 @@
 import { escapeHtml, formatDuration, tableHtml } from '../lib/display/html';
 import { Profile } from '../lib/experiment/profiles';
 import { VERDICT_COLOURS } from '../lib/plots/palette';
-import { effectText, RobustnessRecord } from './notebook';
-import { ClaimRecord } from './records';
+import { effectText } from './notebook';
+import { ClaimRecord, RobustnessRecord } from './records';
 import { claimRobustnessSummary, entriesAtFullBudget } from './robustness';
 
 /** Extra columns a row of the claims table may carry (the robustness summary adds two). */

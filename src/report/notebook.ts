@@ -14,7 +14,7 @@ import { createNotebook, Notebook, NotebookOptions, TslabLike } from '../lib/not
 import { VERDICT_COLOURS } from '../lib/plots/palette';
 import { describeComparison } from '../lib/compare';
 import { ClaimId } from './claims';
-import { ClaimRecord, recordClaim, runRecord, writeRecord } from './records';
+import { ClaimRecord, recordClaim, RobustnessRecord, robustnessRunRecord, writeRobustnessRecord } from './records';
 import {
   analyzeRobustness, entriesAtFullBudget, holmVerdicts, RobustnessEntry, robustnessExperiment, robustnessPlan, RobustnessPlan,
 } from './robustness';
@@ -38,15 +38,6 @@ export interface RobustnessRun {
   /** The entries at the full budget, and their Holm-adjusted verdicts in the same order. */
   mapEntries: RobustnessEntry[];
   holm: Verdict[];
-}
-
-/** The record the robustness notebook writes (claims/robustness.json) and the index reads. */
-export interface RobustnessRecord {
-  plan: RobustnessPlan;
-  entries: RobustnessEntry[];
-  holm: Verdict[];
-  runs: ReturnType<typeof runRecord>[];
-  recordedAt: string;
 }
 
 /** Numbers in the robustness record to 4 significant digits: 6,000 entries at full precision only cost bytes. */
@@ -145,14 +136,16 @@ export function createReportNotebook(tslab: TslabLike, options: NotebookOptions)
       const entries = analyzeRobustness(result.runs, plan);
       const mapEntries = entriesAtFullBudget(entries, plan);
       const holm = holmVerdicts(mapEntries);
+      const first = result.runs[0]?.result;
       const record: RobustnessRecord = {
         plan,
         entries: entries.map(compactEntry),
         holm,
-        runs: result.runs.map(runRecord).map((run) => ({ ...run, history: { ...run.history, trainLoss: [] } })),
+        runsCommon: { engine: first?.engine ?? '', backend: first?.backend ?? '', versions: first?.versions ?? {} },
+        runs: result.runs.map(robustnessRunRecord),
         recordedAt: new Date().toISOString(),
       };
-      writeRecord('robustness', record);
+      writeRobustnessRecord(record);
       return { plan, result, entries, mapEntries, holm };
     },
     showRecord(record) {

@@ -14,6 +14,7 @@ import { callerProjectRoot } from '../lib/paths';
 import { readSettings } from '../lib/settings';
 import { Verdict } from '../lib/stats';
 import { claimDefinition, ClaimDefinition, ClaimId, CLAIMS } from './claims';
+import type { RobustnessEntry, RobustnessPlan } from './robustness';
 
 /** Where every build but a published one writes, relative to the project (ignored by git). */
 export const SCRATCH_REPORT_FOLDER = path.join('out', 'report');
@@ -114,7 +115,8 @@ function writeJsonAtomically(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(temporary, JSON.stringify(value, null, 1));
+    // Compact: the evidence must stay within its size budget, and indentation is a quarter of it.
+    fs.writeFileSync(temporary, JSON.stringify(value));
     fs.renameSync(temporary, file);
   } finally {
     fs.rmSync(temporary, { force: true });
@@ -144,39 +146,118 @@ export function recordClaim(options: {
   return record;
 }
 
-/** Reads every recorded claim in CLAIMS order; a missing one is listed in `missing`. */
+/**
+ * Reads every recorded claim in CLAIMS order: from claims/<id>.json when this folder's notebook
+ * wrote one, else from the folder's results.json (a published report keeps only results.json, so a
+ * build of one notebook still finds the others); a claim in neither is listed in `missing`.
+ */
 export function readClaimRecords(directory = claimsDirectory()): { claims: ClaimRecord[]; missing: ClaimId[] } {
   const claims: ClaimRecord[] = [];
   const missing: ClaimId[] = [];
+  const results = readResultsFile(path.dirname(directory));
+  const resultRuns = new Map(((results?.runs as RunRecord[] | undefined) ?? []).map((run) => [run.key, run]));
   for (const definition of CLAIMS) {
     const file = path.join(directory, `${definition.id}.json`);
+    const published = ((results?.claims as (Omit<ClaimRecord, 'runs'> & { runKeys: string[] })[] | undefined) ?? []).find((claim) => claim.id === definition.id);
     if (fs.existsSync(file)) claims.push(JSON.parse(fs.readFileSync(file, 'utf8')));
-    else missing.push(definition.id);
+    else if (published) {
+      const { runKeys, ...claim } = published;
+      claims.push({ ...claim, runs: runKeys.map((key) => resultRuns.get(key)).filter((run): run is RunRecord => run !== undefined) });
+    } else missing.push(definition.id);
   }
   return { claims, missing };
 }
 
-/** Writes any record next to the claims (the robustness map writes its own). */
-export function writeRecord(name: string, value: unknown, directory = claimsDirectory()): string {
-  const file = path.join(directory, `${name}.json`);
-  writeJsonAtomically(file, value);
+/**
+ * A run of the robustness sweep as results.json keeps it: what identifies it (its key, seed and
+ * named settings, from which robustnessExperiment(plan) gives its config) and what it measured per
+ * epoch. Engine, backend and versions are the same for every run of a sweep and are kept once.
+ */
+export interface RobustnessRunRecord {
+  key: string;
+  seed: number;
+  parameters: Record<string, number | string | boolean>;
+  testMse: number | null;
+  history: { testMse: (number | null)[]; validationMse: (number | null)[] };
+  diverged: unknown;
+  durationSeconds: number;
+  cached: boolean;
+}
+
+export function robustnessRunRecord(run: ExperimentRun): RobustnessRunRecord {
+  const full = runRecord(run);
+  return {
+    key: full.key, seed: full.seed, parameters: full.parameters, testMse: full.testMse,
+    history: { testMse: full.history.testMse, validationMse: full.history.validationMse },
+    diverged: full.diverged, durationSeconds: full.durationSeconds, cached: full.cached,
+  };
+}
+
+/** What the robustness notebook records and the index reads. */
+export interface RobustnessRecord {
+  plan: RobustnessPlan;
+  /** Every comparison × condition at every budget read. */
+  entries: RobustnessEntry[];
+  /** Holm-adjusted verdicts of the entries at the full budget, in their order. */
+  holm: Verdict[];
+  /** Engine, backend and versions of the sweep's runs. */
+  runsCommon: { engine: string; backend: string; versions: unknown };
+  runs: RobustnessRunRecord[];
+  recordedAt: string;
+}
+
+/** Writes the robustness record next to the claims. */
+export function writeRobustnessRecord(record: RobustnessRecord, directory = claimsDirectory()): string {
+  const file = path.join(directory, 'robustness.json');
+  writeJsonAtomically(file, record);
   return file;
 }
 
-/** Reads a record written by writeRecord, or null when there is none. */
-export function readRecord<T>(name: string, directory = claimsDirectory()): T | null {
-  const file = path.join(directory, `${name}.json`);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : null;
+/** The results.json of the report folder, or null. */
+function readResultsFile(directory: string): Record<string, unknown> | null {
+  const file = path.join(directory, 'results.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : null;
 }
 
-/** results.json: claims with their comparisons, every run once (deduplicated by key), and extra sections. */
-export function assembleResults(claims: ClaimRecord[], build: Record<string, unknown>, extra: Record<string, unknown> = {}, extraRuns: RunRecord[] = []): Record<string, unknown> {
-  const runs = new Map<string, RunRecord>();
-  for (const run of [...claims.flatMap((claim) => claim.runs), ...extraRuns]) if (!runs.has(run.key)) runs.set(run.key, run);
+/**
+ * The robustness record: from claims/robustness.json when this report folder's sweep wrote one,
+ * else from the folder's results.json (a published report keeps only results.json), else null.
+ */
+export function readRobustnessRecord(directory = claimsDirectory()): RobustnessRecord | null {
+  const file = path.join(directory, 'robustness.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as RobustnessRecord;
+  const results = readResultsFile(path.dirname(directory));
+  if (!results || !results.robustnessPlan) return null;
+  const keys = new Set(results.robustnessRunKeys as string[]);
+  return {
+    plan: results.robustnessPlan as RobustnessPlan,
+    entries: results.robustness as RobustnessEntry[],
+    holm: results.robustnessHolm as Verdict[],
+    runsCommon: results.robustnessRunsCommon as RobustnessRecord['runsCommon'],
+    runs: (results.runs as RobustnessRunRecord[]).filter((run) => keys.has(run.key)),
+    recordedAt: String((results.build as Record<string, unknown> | undefined)?.startedAt ?? ''),
+  };
+}
+
+/**
+ * results.json: claims with their comparisons and run keys, the robustness map (entries, plan,
+ * Holm-adjusted verdicts), and every run once (deduplicated by key).
+ */
+export function assembleResults(claims: ClaimRecord[], build: Record<string, unknown>, robustness: RobustnessRecord | null = null): Record<string, unknown> {
+  const runs = new Map<string, RunRecord | RobustnessRunRecord>();
+  for (const run of [...claims.flatMap((claim) => claim.runs), ...(robustness?.runs ?? [])]) if (!runs.has(run.key)) runs.set(run.key, run);
   return {
     build,
     claims: claims.map(({ runs: claimRuns, ...claim }) => ({ ...claim, runKeys: claimRuns.map((run) => run.key) })),
-    ...extra,
+    ...(robustness
+      ? {
+        robustnessPlan: robustness.plan,
+        robustness: robustness.entries,
+        robustnessHolm: robustness.holm,
+        robustnessRunsCommon: robustness.runsCommon,
+        robustnessRunKeys: robustness.runs.map((run) => run.key),
+      }
+      : {}),
     runs: [...runs.values()],
   };
 }

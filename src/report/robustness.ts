@@ -229,13 +229,25 @@ export function bestRateByValidation(byRate: Map<number, ExperimentRun[]>, epoch
   return best.rate;
 }
 
-/** Every comparison × condition × epoch; see the module comment. */
+/**
+ * The budgets the map is read at: every epoch up to 6, then steps of about a quarter (even on the
+ * log axis the charts use), always ending at the full budget. Any other budget can be read from
+ * the runs' per-epoch test MSE, which results.json keeps.
+ */
+export function budgetEpochs(maximum: number): number[] {
+  const epochs: number[] = [];
+  for (let epoch = 1; epoch <= maximum; epoch = epoch < 6 ? epoch + 1 : Math.max(epoch + 1, Math.round(epoch * 1.25))) epochs.push(epoch);
+  if (epochs[epochs.length - 1] !== maximum) epochs.push(maximum);
+  return epochs;
+}
+
+/** Every comparison × condition at every budget of budgetEpochs; see the module comment. */
 export function analyzeRobustness(runs: ExperimentRun[], plan: RobustnessPlan): RobustnessEntry[] {
   const entries: RobustnessEntry[] = [];
   for (const data of plan.dataSets) {
     for (const initializer of plan.initializers) {
       const arms = new Map(ROBUSTNESS_ARMS.map((arm) => [arm.id, armRuns(runs, arm.id, initializer, data)]));
-      for (let epochs = 1; epochs <= plan.epochs; epochs++) {
+      for (const epochs of budgetEpochs(plan.epochs)) {
         for (const learningRateChoice of LEARNING_RATE_CHOICES) {
           const rateOf = (armId: string): number => {
             const arm = ROBUSTNESS_ARMS.find((entry) => entry.id === armId) as RobustnessArm;

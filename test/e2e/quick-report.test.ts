@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { findProjectRoot } from '../../scripts/kernel';
+import { budgetEpochs } from '../../src/report/robustness';
 import { checkReportInBrowser, screenshotReport } from './browser';
 
 const PROJECT_ROOT = findProjectRoot(__dirname);
@@ -112,7 +113,9 @@ test('results.json has a verdict and comparisons for every claim, and runs with 
   assert.equal(results.build.profile, 'quick');
   // The robustness map: every primary comparison under every condition, at every epoch.
   const conditions = results.robustnessPlan.initializers.length * results.robustnessPlan.dataSets.length * 2;
-  assert.equal(results.robustness.length, 10 * conditions * results.robustnessPlan.epochs);
+  assert.equal(results.robustness.length, 10 * conditions * budgetEpochs(results.robustnessPlan.epochs).length);
+  assert.equal(results.robustnessHolm.length, 10 * conditions);
+  assert.ok(!existsSync(join(REPORTS, 'claims')), 'results.json holds every record; the per-notebook records are gone');
   for (const entry of results.robustness) {
     assert.ok(['supported', 'contradicted', 'inconclusive'].includes(entry.verdict));
     assert.deepEqual(Object.keys(entry.condition).sort(), ['data', 'epochs', 'initializer', 'learningRateChoice']);

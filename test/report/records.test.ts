@@ -77,3 +77,15 @@ test('assembled results hold every run once, and each claim its run keys instead
   assert.deepEqual(claims[1].runKeys, RUNS.slice(3).map((run) => run.key));
   assert.deepEqual(results.build, { profile: 'quick' });
 });
+
+test('a folder that kept only results.json still reads every claim, with its runs', () => {
+  const directory = path.join(TEMPORARY_ROOT, 'published', 'claims');
+  const written = recordClaim({ id: 'C2', comparisons: [compareLabels(RUNS, 'x', 'sigmoid', 'relu')], profile: PROFILES.quick, experiments: [fakeExperiment('C2', RUNS.slice(0, 6))], conditions: 'c', directory });
+  fs.writeFileSync(path.join(directory, '..', 'results.json'), JSON.stringify(assembleResults([written], { profile: 'quick' })));
+  fs.rmSync(directory, { recursive: true });
+  const { claims, missing } = readClaimRecords(directory);
+  assert.deepEqual(claims.map((claim) => claim.id), ['C2']);
+  assert.equal(missing.length, 6);
+  assert.deepEqual(claims[0].runs.map((run) => run.key), written.runs.map((run) => run.key));
+  assert.equal(claims[0].verdict, written.verdict);
+});

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findProjectRoot } from '../../src/lib/paths';
 
@@ -84,6 +84,28 @@ test('each claim page opens with its verdict box and shows the means and per-see
       assert.ok(page.includes(format(comparison.result.baseline.mean)), `${claim.id} baseline mean`);
     }
     assert.ok(page.includes('The numbers behind the verdict'), `${claim.id} per-seed table`);
-    assert.ok(existsSync(join(REPORTS, 'claims', `${claim.id}.json`)));
   }
+});
+
+/** A number as the page's tables print it (display/html.ts formatNumber, four significant digits). */
+const tableNumber = (value: number): string => (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4))));
+
+test('the robustness page shows exactly the map of results.json, with its Holm-adjusted verdicts', () => {
+  const plan = results.robustnessPlan;
+  assert.ok(plan.epochs >= 50, `the full profile reads budgets up to ${plan.epochs} epochs`);
+  assert.deepEqual(plan.initializers, ['glorotUniform', 'heNormal', 'pytorchDefault']);
+  assert.deepEqual(plan.dataSets, ['embedded', 'fashionMnist']);
+  const page = readFileSync(join(REPORTS, '08-robustness.html'), 'utf8');
+  const map = results.robustness.filter((entry: { condition: { epochs: number } }) => entry.condition.epochs === plan.epochs);
+  assert.equal(map.length, 10 * 3 * 2 * 2);
+  assert.equal(results.robustnessHolm.length, map.length);
+  const rows = page.slice(page.indexOf('<table class="result-table">', page.indexOf('>The verdict map<')));
+  map.forEach((entry: { comparison: string; meanDifference: number; interval: [number, number]; verdict: string }, index: number) => {
+    const row = `${tableNumber(entry.meanDifference)}</td><td style="text-align:right;">${tableNumber(entry.interval[0])}</td><td style="text-align:right;">${tableNumber(entry.interval[1])}</td>`;
+    assert.ok(rows.includes(row), `${entry.comparison}: ${row}`);
+    assert.ok(['supported', 'contradicted', 'inconclusive'].includes(results.robustnessHolm[index]));
+  });
+  assert.ok(page.includes('Holm-adjusted'));
+  const index = readFileSync(join(REPORTS, 'index.html'), 'utf8');
+  assert.equal(index.match(/<b>\d+ of 12<\/b>/g)?.length, 5, 'the index gives C1–C5 their count of conditions');
 });

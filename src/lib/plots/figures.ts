@@ -89,6 +89,9 @@ export function lossCurvesFigure(input: RunsInput, options: LossCurvesOptions = 
   };
 }
 
+/** Points per run in a code scatter: enough for the classes' shapes, few enough to keep a page light. */
+const MAX_CODE_POINTS = 500;
+
 /** Ten colours for the ten classes of the code scatter (by class, not by arm). */
 const CLASS_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -112,7 +115,9 @@ export function codeScatterFigure(input: RunsInput, options: { title?: string } 
   const width = 1 / Math.max(1, runs.length);
   runs.forEach((run, index) => {
     const axis = index === 0 ? '' : String(index + 1);
-    const codes = run.result.samples?.codes ?? [];
+    const allCodes = run.result.samples?.codes ?? [];
+    const step = Math.max(1, Math.ceil(allCodes.length / MAX_CODE_POINTS));
+    const codes = allCodes.filter((_, index) => index % step === 0);
     for (let label = 0; label < 10; label++) {
       const own = codes.filter((point) => point.label === label);
       data.push({
@@ -126,7 +131,8 @@ export function codeScatterFigure(input: RunsInput, options: { title?: string } 
     if (runs.length > 1) annotations.push({ text: `${run.label}, seed ${run.seed}`, xref: 'paper', yref: 'paper', x: index * width + width / 2, y: 1.02, showarrow: false, xanchor: 'center', yanchor: 'bottom' });
   });
   const single = runs.length === 1 ? ` · ${runs[0].label}, seed ${runs[0].seed}${projectionAxes(runs[0]).note}` : '';
-  const count = runs[0]?.result.samples?.codes.length ?? 0;
+  const kept = runs[0]?.result.samples?.codes.length ?? 0;
+  const count = Math.ceil(kept / Math.max(1, Math.ceil(kept / MAX_CODE_POINTS)));
   return {
     data,
     layout: {
