@@ -106,8 +106,12 @@ test('results.json has a verdict and comparisons for every claim, and runs with 
     for (const comparison of claim.comparisons) assert.equal(comparison.result.pairedSeeds.length + comparison.result.divergedSeeds.baseline.length + comparison.result.divergedSeeds.candidate.length >= 2, true);
   }
   assert.ok(results.runs.length >= 40, `${results.runs.length} runs`);
+  const claimRunKeys = new Set(results.claims.flatMap((claim: { runKeys: string[] }) => claim.runKeys));
   for (const run of results.runs) {
-    assert.ok(run.config && typeof run.seed === 'number' && 'testMse' in run && Array.isArray(run.history.testMse) && 'diverged' in run && run.backend);
+    assert.ok(typeof run.seed === 'number' && 'testMse' in run && Array.isArray(run.history.testMse) && 'diverged' in run);
+    // A claim's run carries its whole config and engine; a robustness run its settings (the sweep's engine is kept once).
+    if (claimRunKeys.has(run.key)) assert.ok(run.config && run.backend, run.key);
+    else assert.ok(run.parameters.arm && results.robustnessRunKeys.includes(run.key), run.key);
     if (run.diverged === null) assert.ok(Number.isFinite(run.testMse), `${run.label} seed ${run.seed}`);
   }
   assert.equal(results.build.profile, 'quick');

@@ -48,18 +48,19 @@ function assertSameNumbers(runs: { key: string; label: string; seed: number; res
 test('a worker killed with SIGKILL mid-run: the stalled-job check hands its run to another worker, and the sweep ends as in local mode', { timeout: 180_000 }, async (t) => {
   const lab = await createQueueLab('kill-worker');
   t.after(() => lab.cleanup());
-  const experiment = sweep('kill worker', [1, 2], 6, 2000, [784, 64, 2, 64, 784]);
+  // Runs long enough (20 epochs) that the kill lands while the victim is surely still training.
+  const experiment = sweep('kill worker', [1, 2], 20, 2000, [784, 64, 2, 64, 784]);
   const reference = await localNumbers(experiment, join(lab.root, 'local'));
   const cacheDirectory = join(lab.root, 'cache');
   const [victim, survivor] = await Promise.all([lab.startWorker({ lockSeconds: 3 }), lab.startWorker({ lockSeconds: 3 })]);
   const sweepDone = runExperiment(experiment, { cacheDirectory, queue: lab.url });
   sweepDone.catch(() => undefined);
-  // The victim holds a run from its first reported epoch until it is computed; five epochs are left after the first.
+  // The victim holds a run from its first reported epoch until it is computed; many epochs are left after the first.
   let held = '';
   await waitFor('the victim to train a run', () => {
     const output = victim.output();
     const training = [...output.matchAll(/run ([0-9a-f]{24}): epoch 1 on/g)].map((match) => match[1]);
-    held = training.find((key) => !output.includes(`computed run ${key}`) && !new RegExp(`run ${key}: epoch [3-9]`).test(output)) ?? '';
+    held = training.find((key) => !output.includes(`computed run ${key}`) && !new RegExp(`run ${key}: epoch (1[0-9]|20) `).test(output)) ?? '';
     return held !== '';
   });
   const victimTree = victim.kill('SIGKILL');
