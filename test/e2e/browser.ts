@@ -18,7 +18,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 /** Debian's Chromium; playwright's own browser downloads cannot be fetched here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const CHROMIUM_ARGUMENTS = [
+/** Headless, and no background traffic: this machine's closed network refuses it, many requests at a time. */
+export const CHROMIUM_ARGUMENTS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -27,22 +27,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Route } from 'playwright-core';
+import { CHROMIUM_ARGUMENTS, CHROMIUM_PATH } from './browser';
 
-/** Debian's Chromium; playwright's own browser downloads cannot be fetched here. */
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The Python whose site-packages hold notebook 6 and nbformat (Debian's, not pyenv's). */
 const NOTEBOOK_PYTHON = process.env.CLASSIC_NOTEBOOK_PYTHON ?? '/usr/bin/python3';
 
-const CHROMIUM_ARGUMENTS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * Console errors that are the classic UI's own, not the notebook's: Notebook 6 always tries to load

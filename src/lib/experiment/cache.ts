@@ -17,6 +17,7 @@ import * as path from 'path';
 import { z } from 'zod';
 import { callerProjectRoot } from '../paths';
 import { readSettings } from '../settings';
+import { processAlive } from './locks';
 
 /** The cache folder's name at the top of the caller's project. */
 export const CACHE_FOLDER_NAME = '.relu-ae-cache';
@@ -160,15 +161,6 @@ function makeDirectory(directory: string): void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new CacheDirectoryError(directory, `cannot create ${level}: ${describeFileError(error)}`);
     }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -18,7 +18,8 @@ export function lockFile(directory: string, key: string): string {
   return path.join(directory, `${key}.lock`);
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this machine runs (EPERM: it runs, as another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
