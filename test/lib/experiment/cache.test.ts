@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cacheFile, canonicalJson, codeVersion, readCacheEntry, resultChecksum, RunIdentity, runKey, writeCacheEntry } from '../../../src/lib/experiment/cache';
+import { cacheFile, canonicalJson, codeVersion, codeVersionOf, readCacheEntry, resultChecksum, RunIdentity, runKey, writeCacheEntry } from '../../../src/lib/experiment/cache';
 
 const TEMPORARY_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-ae-cache-test-'));
 
@@ -70,6 +70,26 @@ test('the run key is 24 hex digits, stable under key order, and changes with see
 test('the code version is 16 hex digits and stable within a process', () => {
   assert.match(codeVersion(), /^[0-9a-f]{16}$/);
   assert.equal(codeVersion(), codeVersion());
+});
+
+test('the code version changes with any numeric module, the engine files included, and not with others', () => {
+  const library = freshDirectory('library');
+  const write = (name: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(library, name)), { recursive: true });
+    fs.writeFileSync(path.join(library, name), text);
+  };
+  write('train.js', 'train');
+  write('engine/denseEngine.js', 'order of operations A');
+  write('engine/wasm/gemmKernel.js', 'kernel A');
+  write('display/html.js', 'tables A');
+  const first = codeVersionOf(library);
+  write('display/html.js', 'tables B');
+  assert.equal(codeVersionOf(library), first, 'display code does not decide numbers');
+  write('engine/denseEngine.js', 'order of operations B');
+  const second = codeVersionOf(library);
+  assert.notEqual(second, first, 'the dense engine decides numbers');
+  write('engine/wasm/gemmKernel.js', 'kernel B');
+  assert.notEqual(codeVersionOf(library), second, 'so does the WebAssembly matrix kernel');
 });
 
 test('an entry written is read back whole, and an absent one is a miss', () => {
