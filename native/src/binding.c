@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "kernels.h"
+#include "optimizers.h"
 
 #define MAX_ARGUMENTS 8
 
@@ -162,6 +163,52 @@ static napi_value export_mean_squared_error(napi_env env, napi_callback_info inf
   return number_result(env, mean_squared_error(predictions, targets, count));
 }
 
+/* (parameters, gradients, count, learningRate) */
+static napi_value export_sgd_step(napi_env env, napi_callback_info info) {
+  Arguments arguments;
+  if (!read_arguments(env, info, &arguments, 4)) return NULL;
+  const size_t count = count_argument(&arguments, 2);
+  float *parameters = float_array(&arguments, 0, count);
+  const float *gradients = float_array(&arguments, 1, count);
+  const double learning_rate = number_argument(&arguments, 3);
+  if (arguments.failed) return NULL;
+  sgd_step(parameters, gradients, count, learning_rate);
+  return NULL;
+}
+
+/* (parameters, gradients, state, count, learningRate): RMSprop's mean square, Adagrad's sum. */
+#define STATEFUL_OPTIMIZER_EXPORT(name, kernel)                                  \
+  static napi_value name(napi_env env, napi_callback_info info) {                \
+    Arguments arguments;                                                         \
+    if (!read_arguments(env, info, &arguments, 5)) return NULL;                  \
+    const size_t count = count_argument(&arguments, 3);                          \
+    float *parameters = float_array(&arguments, 0, count);                       \
+    const float *gradients = float_array(&arguments, 1, count);                  \
+    float *state = float_array(&arguments, 2, count);                            \
+    const double learning_rate = number_argument(&arguments, 4);                 \
+    if (arguments.failed) return NULL;                                           \
+    kernel(parameters, gradients, state, count, learning_rate);                  \
+    return NULL;                                                                 \
+  }
+
+STATEFUL_OPTIMIZER_EXPORT(export_rmsprop_step, rmsprop_step)
+STATEFUL_OPTIMIZER_EXPORT(export_adagrad_step, adagrad_step)
+
+/* (parameters, gradients, accumulation, count, learningRate, momentum) */
+static napi_value export_momentum_step(napi_env env, napi_callback_info info) {
+  Arguments arguments;
+  if (!read_arguments(env, info, &arguments, 6)) return NULL;
+  const size_t count = count_argument(&arguments, 3);
+  float *parameters = float_array(&arguments, 0, count);
+  const float *gradients = float_array(&arguments, 1, count);
+  float *accumulation = float_array(&arguments, 2, count);
+  const double learning_rate = number_argument(&arguments, 4);
+  const double momentum = number_argument(&arguments, 5);
+  if (arguments.failed) return NULL;
+  momentum_step(parameters, gradients, accumulation, count, learning_rate, momentum);
+  return NULL;
+}
+
 /* (parameters, gradients, firstMoment, secondMoment, count, learningRate, firstCorrection, secondCorrection) */
 static napi_value export_adam_step(napi_env env, napi_callback_info info) {
   Arguments arguments;
@@ -205,6 +252,10 @@ static napi_value initialize(napi_env env, napi_value exports) {
     {"softplusDerivative", NULL, export_softplus_derivative, NULL, NULL, NULL, napi_enumerable, NULL},
     {"meanSquaredErrorGradient", NULL, export_mean_squared_error_gradient, NULL, NULL, NULL, napi_enumerable, NULL},
     {"meanSquaredError", NULL, export_mean_squared_error, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"sgdStep", NULL, export_sgd_step, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"momentumStep", NULL, export_momentum_step, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"rmspropStep", NULL, export_rmsprop_step, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"adagradStep", NULL, export_adagrad_step, NULL, NULL, NULL, napi_enumerable, NULL},
     {"adamStep", NULL, export_adam_step, NULL, NULL, NULL, napi_enumerable, NULL},
     {"broadcastRows", NULL, export_broadcast_rows, NULL, NULL, NULL, napi_enumerable, NULL},
   };

@@ -4,29 +4,11 @@
  */
 #include "kernels.h"
 
-/*
- * No fused multiply-add, whatever the build flags: clang contracts a·b + c by default (binding.gyp's
- * -ffp-contract=off covers GCC and clang on Linux; this covers clang where those flags are not used).
- */
-#ifdef __clang__
-#pragma STDC FP_CONTRACT OFF
-#endif
+#include "hot.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-
-/*
- * The hot loops get AVX-512 (x86-64-v4) and AVX2 copies, one chosen at load time for the processor
- * (on the Zen 4 machines here the AVX-512 copy halves the sigmoid's and Adam's time: it converts
- * between integers and doubles and builds 2^k in fewer instructions). No copy contracts a multiply
- * and an add (-ffp-contract=off), so all give the same bits.
- */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
-#define HOT __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define HOT
-#endif
 
 /* Constants of activations.ts's logistic, written the same way so that they round the same. */
 #define EXPONENT_ARGUMENT_LIMIT 100.0
@@ -42,10 +24,6 @@
 #define TAYLOR_8 (1.0 / 40320.0)
 #define EXPONENT_TABLE_OFFSET 160
 
-/* optimizers.ts's constants. */
-#define ADAM_BETA1 0.9
-#define ADAM_BETA2 0.999
-#define OPTIMIZER_EPSILON 1e-7
 
 /*
  * 2^exponent for an integer-valued double, as activations.ts's POWERS_OF_TWO table holds it: built
@@ -169,19 +147,6 @@ double mean_squared_error(const float *predictions, const float *targets, size_t
     sum += difference * difference;
   }
   return sum / (double)count;
-}
-
-/* optimizers.ts createAdam's step loop. */
-HOT void adam_step(float *parameters, const float *gradients, float *first_moment, float *second_moment, size_t count,
-                   double learning_rate, double first_correction, double second_correction) {
-  for (size_t index = 0; index < count; index++) {
-    const double gradient = gradients[index];
-    const double first = ADAM_BETA1 * (double)first_moment[index] + (1 - ADAM_BETA1) * gradient;
-    const double second = ADAM_BETA2 * (double)second_moment[index] + (1 - ADAM_BETA2) * gradient * gradient;
-    first_moment[index] = (float)first;
-    second_moment[index] = (float)second;
-    parameters[index] = (float)((double)parameters[index] - (learning_rate * first * first_correction) / (sqrt(second * second_correction) + OPTIMIZER_EPSILON));
-  }
 }
 
 void broadcast_rows(const float *bias, float *output, size_t rows, size_t columns) {

@@ -1,11 +1,11 @@
 /*
- * The elementwise and optimizer kernels of the native engine, as plain C over float arrays. Each
- * is a line-for-line port of its TypeScript original (src/lib/engine/activations.ts, losses.ts,
- * optimizers.ts): the same operations in double precision, in the same order, each result rounded
- * to float32 when stored. Built without fused multiply-add (-ffp-contract=off) and without
+ * The elementwise kernels of the native engine, as plain C over float arrays (optimizers.h has the
+ * optimizers' loops). Each is a line-for-line port of its TypeScript original (activations.ts,
+ * losses.ts in src/lib/): the same operations in double precision, in the same order, each result
+ * rounded to float32 when stored. Built without fused multiply-add (-ffp-contract=off) and without
  * -ffast-math, every operation is an IEEE operation with one rounding, so the results are the same
  * bits as the TypeScript's; vector instructions compute each lane exactly as the scalar ones do.
- * test/lib/engine/nativeKernels.test.ts checks that, bit for bit.
+ * test/lib/engine/kernelPorts.test.ts checks that, bit for bit.
  */
 #ifndef RELU_AE_KERNELS_H
 #define RELU_AE_KERNELS_H
@@ -28,10 +28,6 @@ void softplus_derivative(const float *pre_activation, float *gradient, size_t co
 double mean_squared_error_gradient(const float *predictions, const float *targets, float *gradient, size_t count);
 /* Mean squared error alone, summed in the same order. */
 double mean_squared_error(const float *predictions, const float *targets, size_t count);
-
-/* One Adam update over a flat buffer; the caller tracks the powers of beta and passes the corrections. */
-void adam_step(float *parameters, const float *gradients, float *first_moment, float *second_moment, size_t count,
-               double learning_rate, double first_correction, double second_correction);
 
 /* Copies `bias` (columns values) into every one of `rows` rows of `output`. */
 void broadcast_rows(const float *bias, float *output, size_t rows, size_t columns);

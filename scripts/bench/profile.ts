@@ -65,7 +65,7 @@ export function profileStep(options: ProfileOptions): void {
     multiplyByActivationDerivative: timed(kernels.multiplyByActivationDerivative, (activation) => `derivative ${activation.name}`),
     reconstructionLossAndGradient: timed(kernels.reconstructionLossAndGradient, () => 'loss and its gradient'),
     broadcastRows: timed(kernels.broadcastRows, () => 'bias rows (all layers)'),
-    adamUpdate: timed(kernels.adamUpdate, () => 'Adam'),
+    optimizerUpdates: { ...kernels.optimizerUpdates, adam: timed(kernels.optimizerUpdates.adam, () => 'Adam') },
   };
   const batchSize = options.batchSize;
   const engine = createDenseEngine({

@@ -68,7 +68,7 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
     parameterCount += layer.outputSize;
   });
 
-  const optimizer = createFlatOptimizer({ spec: training.optimizer, parameterCount, adamUpdate: kernels.adamUpdate });
+  const optimizer = createFlatOptimizer({ spec: training.optimizer, parameterCount, updates: kernels.optimizerUpdates });
 
   /** A region for `rows` rows a pass; the parameters, their gradient and the optimizer's state carry over from `previous`. */
   const allocateBuffers = (rows: number, previous: Buffers | null): Buffers => {

@@ -1,6 +1,6 @@
 /**
  * The elementwise work of a training step (activations and their derivatives, the loss and its
- * gradient, the bias rows, Adam's update) behind one interface, so that an engine runs on the
+ * gradient, the bias rows, the optimizers' updates) behind one interface, so that an engine runs on the
  * TypeScript loops of activations.ts, losses.ts and optimizers.ts or on their native ports
  * (nativeKernels.ts). The ports compute the same operations in the same order and give the same
  * bits, so which one ran is not part of an engine's identity.
@@ -8,7 +8,7 @@
 import { reconstructionLossAndGradient } from '../losses';
 import { Activation, LossName } from '../spec';
 import { applyActivation, multiplyByActivationDerivative } from './activations';
-import { AdamUpdate, adamUpdate } from './optimizers';
+import { OPTIMIZER_UPDATES, OptimizerUpdates } from './optimizers';
 
 export interface StepKernels {
   /** 'typescript', or 'native' for the compiled ports. */
@@ -18,7 +18,8 @@ export interface StepKernels {
   reconstructionLossAndGradient(loss: LossName, predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number): number;
   /** Copies `bias` into each of the first `rows` rows of `output` (row-major, `bias.length` columns). */
   broadcastRows(bias: Float32Array, output: Float32Array, rows: number): void;
-  adamUpdate: AdamUpdate;
+  /** Every optimizer's update loop. */
+  optimizerUpdates: OptimizerUpdates;
 }
 
 /** The reference kernels: the TypeScript definitions themselves. */
@@ -30,5 +31,5 @@ export const TYPESCRIPT_KERNELS: StepKernels = {
   broadcastRows(bias, output, rows) {
     for (let row = 0; row < rows; row++) output.set(bias, row * bias.length);
   },
-  adamUpdate,
+  optimizerUpdates: OPTIMIZER_UPDATES,
 };

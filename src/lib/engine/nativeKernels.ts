@@ -4,13 +4,13 @@
  * the addon is missing, engines use the TypeScript kernels, which give the same bits. The ports
  * cover the activations whose arithmetic is IEEE-exact (relu, leaky ReLU, sigmoid, and every
  * derivative); elu, tanh and softplus call V8's Math functions and stay in TypeScript, as does the
- * cross-entropy (Math.log).
+ * cross-entropy (Math.log). Every optimizer's update loop is ported (native/src/optimizers.c).
  */
 import * as path from 'path';
 import { findProjectRoot } from '../paths';
 import { Activation, LossName } from '../spec';
 import { TYPESCRIPT_KERNELS, StepKernels } from './kernels';
-import { AdamUpdate } from './optimizers';
+import { AdamUpdate, MomentumUpdate, ScaledUpdate, SgdUpdate } from './optimizers';
 
 /** Where native/build.js leaves the addon, under the package's root. */
 export const NATIVE_KERNELS_PATH = path.join('native', 'build', 'Release', 'relu_ae_kernels.node');
@@ -28,6 +28,10 @@ interface KernelsAddon {
   softplusDerivative(preActivation: Float32Array, gradient: Float32Array, count: number): void;
   meanSquaredErrorGradient(predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number): number;
   meanSquaredError(predictions: Float32Array, targets: Float32Array, count: number): number;
+  sgdStep: SgdUpdate;
+  momentumStep: MomentumUpdate;
+  rmspropStep: ScaledUpdate;
+  adagradStep: ScaledUpdate;
   adamStep: AdamUpdate;
   broadcastRows(bias: Float32Array, output: Float32Array, rows: number, columns: number): void;
 }
@@ -39,7 +43,9 @@ function loadAddon(): AddonLoad {
   try {
     // Required lazily: importing the library must work where the addon was never built.
     const addon = require(file) as KernelsAddon;
-    if (typeof addon.adamStep !== 'function') return { addon: null, reason: `${file} has no adamStep` };
+    // An addon built from an older checkout lacks the newer exports: then none of it is used.
+    const missing = ['adamStep', 'sgdStep', 'momentumStep', 'rmspropStep', 'adagradStep'].filter((name) => typeof (addon as unknown as Record<string, unknown>)[name] !== 'function');
+    if (missing.length > 0) return { addon: null, reason: `${file} has no ${missing.join(', ')} (rebuild it: npm run build:native)` };
     return { addon };
   } catch (error) {
     return { addon: null, reason: `native kernels did not load: ${(error as Error).message.split('\n')[0]}` };
@@ -92,7 +98,7 @@ export function loadNativeKernels(): { kernels: StepKernels; reason?: undefined 
       broadcastRows(bias: Float32Array, output: Float32Array, rows: number) {
         addon.broadcastRows(bias, output, rows, bias.length);
       },
-      adamUpdate: addon.adamStep,
+      optimizerUpdates: { sgd: addon.sgdStep, momentum: addon.momentumStep, rmsprop: addon.rmspropStep, adagrad: addon.adagradStep, adam: addon.adamStep },
     },
   };
 }

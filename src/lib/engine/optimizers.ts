@@ -31,13 +31,13 @@ export interface FlatOptimizerOptions {
   spec: OptimizerSpec;
   /** Length of the flat parameter buffer. */
   parameterCount: number;
-  /** Adam's update loop: adamUpdate, or a port of it with the same bits (kernels.ts). */
-  adamUpdate: AdamUpdate;
+  /** The update loops: OPTIMIZER_UPDATES, or ports of them with the same bits (kernels.ts). */
+  updates: OptimizerUpdates;
 }
 
 /** The optimizer described by a spec; a step allocates nothing. */
 export function createFlatOptimizer(options: FlatOptimizerOptions): FlatOptimizer {
-  const { spec, parameterCount } = options;
+  const { spec, parameterCount, updates } = options;
   const learningRate = spec.learningRate;
   const zeroState = (state: Float32Array) => state.fill(0);
   switch (spec.name) {
@@ -45,61 +45,57 @@ export function createFlatOptimizer(options: FlatOptimizerOptions): FlatOptimize
       return {
         stateLength: 0,
         initializeState: zeroState,
-        step(parameters, gradients) {
-          for (let index = 0; index < parameterCount; index++) parameters[index] -= learningRate * gradients[index];
-        },
+        step: (parameters, gradients) => updates.sgd(parameters, gradients, parameterCount, learningRate),
       };
     case 'momentum': {
-      // tfjs's form: the accumulator sums raw gradients and the learning rate scales it afterwards.
       const momentum = spec.momentum;
       return {
         stateLength: parameterCount,
         initializeState: zeroState,
-        step(parameters, gradients, accumulation) {
-          for (let index = 0; index < parameterCount; index++) {
-            const accumulated = momentum * accumulation[index] + gradients[index];
-            accumulation[index] = accumulated;
-            parameters[index] -= learningRate * accumulated;
-          }
-        },
+        step: (parameters, gradients, accumulation) => updates.momentum(parameters, gradients, accumulation, parameterCount, learningRate, momentum),
       };
     }
     case 'rmsprop':
-      // tf.train.rmsprop(learningRate): decay 0.9, momentum 0, not centered, so the moment
-      // accumulator is just the current scaled gradient and needs no buffer.
       return {
         stateLength: parameterCount,
         initializeState: zeroState,
-        step(parameters, gradients, meanSquare) {
-          for (let index = 0; index < parameterCount; index++) {
-            const gradient = gradients[index];
-            const square = RMSPROP_DECAY * meanSquare[index] + (1 - RMSPROP_DECAY) * gradient * gradient;
-            meanSquare[index] = square;
-            parameters[index] -= (learningRate * gradient) / Math.sqrt(square + OPTIMIZER_EPSILON);
-          }
-        },
+        step: (parameters, gradients, meanSquare) => updates.rmsprop(parameters, gradients, meanSquare, parameterCount, learningRate),
       };
     case 'adagrad':
       return {
         stateLength: parameterCount,
         initializeState: (state) => state.fill(ADAGRAD_INITIAL_ACCUMULATOR),
-        step(parameters, gradients, accumulated) {
-          for (let index = 0; index < parameterCount; index++) {
-            const gradient = gradients[index];
-            const sum = accumulated[index] + gradient * gradient;
-            accumulated[index] = sum;
-            parameters[index] -= (learningRate * gradient) / Math.sqrt(sum + OPTIMIZER_EPSILON);
-          }
-        },
+        step: (parameters, gradients, accumulated) => updates.adagrad(parameters, gradients, accumulated, parameterCount, learningRate),
       };
     case 'adam':
-      return createAdam(learningRate, parameterCount, options.adamUpdate);
+      return createAdam(learningRate, parameterCount, updates.adam);
   }
+}
+
+/** One SGD update of `count` parameters in place. */
+export type SgdUpdate = (parameters: Float32Array, gradients: Float32Array, count: number, learningRate: number) => void;
+/** One momentum update of `count` parameters and their accumulation in place. */
+export type MomentumUpdate = (
+  parameters: Float32Array, gradients: Float32Array, accumulation: Float32Array, count: number, learningRate: number, momentum: number,
+) => void;
+/** One update of `count` parameters and one state value each (RMSprop's mean square, Adagrad's sum) in place. */
+export type ScaledUpdate = (parameters: Float32Array, gradients: Float32Array, state: Float32Array, count: number, learningRate: number) => void;
+
+/**
+ * Every optimizer's update loop. OPTIMIZER_UPDATES are the definitions; native/src/optimizers.c
+ * ports them, and a test holds each port to the same bits.
+ */
+export interface OptimizerUpdates {
+  sgd: SgdUpdate;
+  momentum: MomentumUpdate;
+  rmsprop: ScaledUpdate;
+  adagrad: ScaledUpdate;
+  adam: AdamUpdate;
 }
 
 /**
  * One Adam update of `count` parameters in place, given the bias corrections 1 / (1 − βᵗ). It is
- * the definition that native/src/kernels.c ports; a test holds the two to the same bits.
+ * the definition that native/src/optimizers.c ports; a test holds the two to the same bits.
  */
 export type AdamUpdate = (
   parameters: Float32Array, gradients: Float32Array, firstMoment: Float32Array, secondMoment: Float32Array, count: number,
@@ -116,6 +112,40 @@ export const adamUpdate: AdamUpdate = (parameters, gradients, firstMoment, secon
     secondMoment[index] = second;
     parameters[index] -= (learningRate * first * firstCorrection) / (Math.sqrt(second * secondCorrection) + OPTIMIZER_EPSILON);
   }
+};
+
+/** The update loops as tf.train writes them. */
+export const OPTIMIZER_UPDATES: OptimizerUpdates = {
+  sgd(parameters, gradients, count, learningRate) {
+    for (let index = 0; index < count; index++) parameters[index] -= learningRate * gradients[index];
+  },
+  // tfjs's form: the accumulator sums raw gradients and the learning rate scales it afterwards.
+  momentum(parameters, gradients, accumulation, count, learningRate, momentum) {
+    for (let index = 0; index < count; index++) {
+      const accumulated = momentum * accumulation[index] + gradients[index];
+      accumulation[index] = accumulated;
+      parameters[index] -= learningRate * accumulated;
+    }
+  },
+  // tf.train.rmsprop(learningRate): decay 0.9, momentum 0, not centered, so the moment
+  // accumulator is just the current scaled gradient and needs no buffer.
+  rmsprop(parameters, gradients, meanSquare, count, learningRate) {
+    for (let index = 0; index < count; index++) {
+      const gradient = gradients[index];
+      const square = RMSPROP_DECAY * meanSquare[index] + (1 - RMSPROP_DECAY) * gradient * gradient;
+      meanSquare[index] = square;
+      parameters[index] -= (learningRate * gradient) / Math.sqrt(square + OPTIMIZER_EPSILON);
+    }
+  },
+  adagrad(parameters, gradients, accumulated, count, learningRate) {
+    for (let index = 0; index < count; index++) {
+      const gradient = gradients[index];
+      const sum = accumulated[index] + gradient * gradient;
+      accumulated[index] = sum;
+      parameters[index] -= (learningRate * gradient) / Math.sqrt(sum + OPTIMIZER_EPSILON);
+    }
+  },
+  adam: adamUpdate,
 };
 
 /**

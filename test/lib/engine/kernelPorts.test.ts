@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { blasAvailable, createBlasEngine } from '../../../src/lib/engine/blasEngine';
 import { StepKernels, TYPESCRIPT_KERNELS } from '../../../src/lib/engine/kernels';
 import { loadNativeKernels } from '../../../src/lib/engine/nativeKernels';
-import { ADAM_BETA1, ADAM_BETA2 } from '../../../src/lib/engine/optimizers';
+import { ADAGRAD_INITIAL_ACCUMULATOR, ADAM_BETA1, ADAM_BETA2, OptimizerUpdates } from '../../../src/lib/engine/optimizers';
 import { EngineFactory } from '../../../src/lib/engine/types';
 import { createWasmArithmetic, wasmSimdAvailable } from '../../../src/lib/engine/wasm/arithmetic';
 import { createWasmEngine } from '../../../src/lib/engine/wasmEngine';
@@ -111,6 +111,30 @@ for (const port of PORTS) {
     });
   }
 
+  // Each optimizer's loop over 20 steps, its state carried over, on gradients that include the special values.
+  const OTHER_UPDATES: { name: string; initialState: number; step: (updates: OptimizerUpdates, parameters: Float32Array, gradients: Float32Array, state: Float32Array) => void }[] = [
+    { name: 'SGD', initialState: 0, step: (updates, parameters, gradients) => updates.sgd(parameters, gradients, COUNT, 0.1) },
+    { name: 'momentum 0.9', initialState: 0, step: (updates, parameters, gradients, state) => updates.momentum(parameters, gradients, state, COUNT, 0.01, 0.9) },
+    { name: 'RMSprop', initialState: 0, step: (updates, parameters, gradients, state) => updates.rmsprop(parameters, gradients, state, COUNT, 1e-3) },
+    { name: 'Adagrad', initialState: ADAGRAD_INITIAL_ACCUMULATOR, step: (updates, parameters, gradients, state) => updates.adagrad(parameters, gradients, state, COUNT, 0.01) },
+  ];
+  for (const update of OTHER_UPDATES) {
+    test(`${port.name} ${update.name} updates give the TypeScript's bits over many steps`, { skip: port.skip }, () => {
+      const [parameters, gradients, state] = port.arrays([COUNT, COUNT, COUNT]);
+      parameters.set(testValues(COUNT, 5, 0.3));
+      state.fill(update.initialState);
+      const expected = { parameters: parameters.slice(), state: state.slice() };
+      for (let step = 0; step < 20; step++) {
+        gradients.set(testValues(COUNT, 10 + step, 0.01 * (step + 1)));
+        update.step(TYPESCRIPT_KERNELS.optimizerUpdates, expected.parameters, gradients.slice(), expected.state);
+        update.step(port.kernels().optimizerUpdates, parameters, gradients, state);
+      }
+      assert.ok(expected.parameters.some((value, index) => value !== testValues(COUNT, 5, 0.3)[index]), 'the updates moved the parameters');
+      assertSameBits(parameters, expected.parameters, 'parameters');
+      assertSameBits(state, expected.state, 'state');
+    });
+  }
+
   test(`${port.name} Adam updates and bias rows give the TypeScript's bits over many steps`, { skip: port.skip }, () => {
     const [parameters, gradients, first, second] = port.arrays([COUNT, COUNT, COUNT, COUNT]);
     parameters.set(testValues(COUNT, 5, 0.3));
@@ -120,8 +144,8 @@ for (const port of PORTS) {
     for (let step = 0; step < 20; step++) {
       gradients.set(testValues(COUNT, 10 + step, 0.01 * (step + 1)));
       const corrections = [1 / (1 - beta1Power), 1 / (1 - beta2Power)] as const;
-      TYPESCRIPT_KERNELS.adamUpdate(expected.parameters, gradients.slice(), expected.first, expected.second, COUNT, 1e-3, ...corrections);
-      port.kernels().adamUpdate(parameters, gradients, first, second, COUNT, 1e-3, ...corrections);
+      TYPESCRIPT_KERNELS.optimizerUpdates.adam(expected.parameters, gradients.slice(), expected.first, expected.second, COUNT, 1e-3, ...corrections);
+      port.kernels().optimizerUpdates.adam(parameters, gradients, first, second, COUNT, 1e-3, ...corrections);
       beta1Power = Math.fround(beta1Power * ADAM_BETA1);
       beta2Power = Math.fround(beta2Power * ADAM_BETA2);
     }

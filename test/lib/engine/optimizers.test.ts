@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adamUpdate, createFlatOptimizer, FlatOptimizer } from '../../../src/lib/engine/optimizers';
+import { createFlatOptimizer, FlatOptimizer, OPTIMIZER_UPDATES } from '../../../src/lib/engine/optimizers';
 import { resolveTrainingSpec } from '../../../src/lib/spec';
 
 /** A fresh state buffer for an optimizer. */
@@ -11,7 +11,7 @@ function stateOf(optimizer: FlatOptimizer): Float32Array {
 }
 
 test('the first Adam step moves every parameter by about the learning rate against its gradient', () => {
-  const optimizer = createFlatOptimizer({ spec: { name: 'adam', learningRate: 0.01 }, parameterCount: 3, adamUpdate });
+  const optimizer = createFlatOptimizer({ spec: { name: 'adam', learningRate: 0.01 }, parameterCount: 3, updates: OPTIMIZER_UPDATES });
   const parameters = Float32Array.from([1, 1, 1]);
   optimizer.step(parameters, Float32Array.from([0.5, -2, 1e-3]), stateOf(optimizer));
   // With bias correction, the first step is lr·g/(|g| + ε): the sign of the gradient times lr.
@@ -23,7 +23,7 @@ test('the first Adam step moves every parameter by about the learning rate again
 test('sgd, momentum, rmsprop and adagrad follow their tfjs update rules by hand', () => {
   const gradient = Float32Array.from([0.5]);
   const run = (name: 'sgd' | 'momentum' | 'rmsprop' | 'adagrad', steps: number) => {
-    const optimizer = createFlatOptimizer({ spec: { name, learningRate: 0.1, momentum: 0.5 }, parameterCount: 1, adamUpdate });
+    const optimizer = createFlatOptimizer({ spec: { name, learningRate: 0.1, momentum: 0.5 }, parameterCount: 1, updates: OPTIMIZER_UPDATES });
     const parameters = Float32Array.from([1]);
     const state = stateOf(optimizer);
     for (let step = 0; step < steps; step++) optimizer.step(parameters, gradient, state);
@@ -40,7 +40,7 @@ test('sgd, momentum, rmsprop and adagrad follow their tfjs update rules by hand'
 
 test('a zero gradient leaves parameters unchanged for every optimizer', () => {
   for (const name of ['adam', 'sgd', 'momentum', 'rmsprop', 'adagrad'] as const) {
-    const optimizer = createFlatOptimizer({ spec: resolveTrainingSpec({ optimizer: { name, learningRate: 0.1 } }).optimizer, parameterCount: 2, adamUpdate });
+    const optimizer = createFlatOptimizer({ spec: resolveTrainingSpec({ optimizer: { name, learningRate: 0.1 } }).optimizer, parameterCount: 2, updates: OPTIMIZER_UPDATES });
     const parameters = Float32Array.from([0.25, -4]);
     optimizer.step(parameters, new Float32Array(2), stateOf(optimizer));
     assert.deepEqual([...parameters], [0.25, -4], name);

@@ -158,12 +158,15 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
       return kernel().meanSquaredErrorGradient(predictions.byteOffset, targets.byteOffset, gradient.byteOffset, count, 2 / count) / count;
     },
     broadcastRows: TYPESCRIPT_KERNELS.broadcastRows,
-    adamUpdate(parameters, gradients, firstMoment, secondMoment, count, learningRate, firstCorrection, secondCorrection) {
-      if (!inRegion(count, parameters, gradients, firstMoment, secondMoment)) {
-        return TYPESCRIPT_KERNELS.adamUpdate(parameters, gradients, firstMoment, secondMoment, count, learningRate, firstCorrection, secondCorrection);
-      }
-      kernel().adamStep(parameters.byteOffset, gradients.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, count,
-        learningRate, firstCorrection, secondCorrection, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, OPTIMIZER_EPSILON);
+    optimizerUpdates: {
+      ...TYPESCRIPT_KERNELS.optimizerUpdates,
+      adam(parameters, gradients, firstMoment, secondMoment, count, learningRate, firstCorrection, secondCorrection) {
+        if (!inRegion(count, parameters, gradients, firstMoment, secondMoment)) {
+          return TYPESCRIPT_KERNELS.optimizerUpdates.adam(parameters, gradients, firstMoment, secondMoment, count, learningRate, firstCorrection, secondCorrection);
+        }
+        kernel().adamStep(parameters.byteOffset, gradients.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, count,
+          learningRate, firstCorrection, secondCorrection, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, OPTIMIZER_EPSILON);
+      },
     },
   };
 

@@ -1,0 +1,65 @@
+/*
+ * See optimizers.h: the update loops of src/lib/engine/optimizers.ts, each in double precision in
+ * the TypeScript's order, rounded to float32 where it stores. sqrt is correctly rounded in C as in
+ * JavaScript, and the vector square roots and divisions compute each lane as the scalar ones do.
+ */
+#include "optimizers.h"
+
+#include "hot.h"
+
+#include <math.h>
+
+/* optimizers.ts's constants, written the same way so that they round the same. */
+#define ADAM_BETA1 0.9
+#define ADAM_BETA2 0.999
+#define RMSPROP_DECAY 0.9
+#define OPTIMIZER_EPSILON 1e-7
+
+/* createFlatOptimizer, sgd. */
+HOT void sgd_step(float *parameters, const float *gradients, size_t count, double learning_rate) {
+  for (size_t index = 0; index < count; index++) {
+    parameters[index] = (float)((double)parameters[index] - learning_rate * (double)gradients[index]);
+  }
+}
+
+/* createFlatOptimizer, momentum: the parameter moves by the unrounded accumulation. */
+HOT void momentum_step(float *parameters, const float *gradients, float *accumulation, size_t count, double learning_rate, double momentum) {
+  for (size_t index = 0; index < count; index++) {
+    const double accumulated = momentum * (double)accumulation[index] + (double)gradients[index];
+    accumulation[index] = (float)accumulated;
+    parameters[index] = (float)((double)parameters[index] - learning_rate * accumulated);
+  }
+}
+
+/* createFlatOptimizer, rmsprop. */
+HOT void rmsprop_step(float *parameters, const float *gradients, float *mean_square, size_t count, double learning_rate) {
+  for (size_t index = 0; index < count; index++) {
+    const double gradient = gradients[index];
+    const double square = RMSPROP_DECAY * (double)mean_square[index] + (1 - RMSPROP_DECAY) * gradient * gradient;
+    mean_square[index] = (float)square;
+    parameters[index] = (float)((double)parameters[index] - (learning_rate * gradient) / sqrt(square + OPTIMIZER_EPSILON));
+  }
+}
+
+/* createFlatOptimizer, adagrad. */
+HOT void adagrad_step(float *parameters, const float *gradients, float *accumulated, size_t count, double learning_rate) {
+  for (size_t index = 0; index < count; index++) {
+    const double gradient = gradients[index];
+    const double sum = (double)accumulated[index] + gradient * gradient;
+    accumulated[index] = (float)sum;
+    parameters[index] = (float)((double)parameters[index] - (learning_rate * gradient) / sqrt(sum + OPTIMIZER_EPSILON));
+  }
+}
+
+/* adamUpdate. */
+HOT void adam_step(float *parameters, const float *gradients, float *first_moment, float *second_moment, size_t count,
+                   double learning_rate, double first_correction, double second_correction) {
+  for (size_t index = 0; index < count; index++) {
+    const double gradient = gradients[index];
+    const double first = ADAM_BETA1 * (double)first_moment[index] + (1 - ADAM_BETA1) * gradient;
+    const double second = ADAM_BETA2 * (double)second_moment[index] + (1 - ADAM_BETA2) * gradient * gradient;
+    first_moment[index] = (float)first;
+    second_moment[index] = (float)second;
+    parameters[index] = (float)((double)parameters[index] - (learning_rate * first * first_correction) / (sqrt(second * second_correction) + OPTIMIZER_EPSILON));
+  }
+}
