@@ -37,11 +37,17 @@ test('the committed report was built with the full profile and records every cla
   for (const claim of results.claims) assert.equal(claim.seeds.length, 5, claim.id);
   const keys = new Set(results.runs.map((run: { key: string }) => run.key));
   for (const claim of results.claims) for (const key of claim.runKeys) assert.ok(keys.has(key), `${claim.id} run ${key}`);
+  const robustnessKeys = new Set(results.robustnessRunKeys);
   for (const run of results.runs) {
     const epochs = run.history.testMse.length;
-    assert.ok(epochs === run.config.training.epochs || run.diverged !== null || run.config.kind === 'stackedDenoising', `${run.label} seed ${run.seed}: ${epochs} epochs`);
-    if (run.diverged === null && run.config.kind === 'autoencoder') assert.equal(Number(run.testMse.toPrecision(6)), run.history.testMse[epochs - 1]);
+    // A claim's run carries its whole config; a robustness run's compact record carries its settings.
+    const robustness = !run.config;
+    if (robustness) assert.ok(robustnessKeys.has(run.key) && run.parameters.epochs === results.robustnessPlan.epochs, `robustness run ${run.key}`);
+    const plannedEpochs = robustness ? run.parameters.epochs : run.config.training.epochs;
+    assert.ok(epochs === plannedEpochs || run.diverged !== null || run.config?.kind === 'stackedDenoising', `${run.label ?? run.parameters.arm} seed ${run.seed}: ${epochs} epochs`);
+    if (run.diverged === null && (robustness || run.config.kind === 'autoencoder')) assert.equal(Number(run.testMse.toPrecision(6)), run.history.testMse[epochs - 1]);
   }
+  assert.equal(robustnessKeys.size, results.runs.filter((run: { config?: unknown }) => !run.config).length, 'every robustness run is listed once');
 });
 
 test('the report is light: within 12 MB in all, one shared plotly, loaded only where a chart needs it', () => {
