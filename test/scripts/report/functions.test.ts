@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { indexHtml } from '../../../scripts/report';
 import { notebookOrder, parseReportArguments, reportFileName } from '../../../scripts/report/arguments';
 import { isSilentKernelFailure } from '../../../scripts/report/nbconvert';
-import { findExternalReferences, notebookTitle, rewriteNotebookLinks, usePlotlyAsset } from '../../../scripts/report/pages';
+import { dropStaticImages, findExternalReferences, notebookTitle, rewriteNotebookLinks, usePlotlyAsset } from '../../../scripts/report/pages';
 
 test('arguments: profile defaults to default, both flag forms work, bad values are refused', () => {
   assert.deepEqual(parseReportArguments([]), { profile: 'default' });
@@ -103,4 +103,17 @@ test('plotly: an embedded library is removed, and the shared asset is loaded onc
   assert.ok(finished.indexOf('plotly-cartesian') < finished.indexOf('</head>'));
   const withoutChart = '<html><head></head><body><p>no charts</p></body></html>';
   assert.equal(usePlotlyAsset(withoutChart), withoutChart, 'a page without charts loads no plotly');
+});
+
+test('a page leaves out the static image of each plotly chart, shows its plot box from the start and says what needs scripts', () => {
+  const chart = '<div id="c" class="relu-ae-chart"><img class="chart-static" alt="Loss" src="data:image/svg+xml;base64,AAAA"><div class="plotly-plot" style="display:none;width:100%;height:300px;"></div><script>draw()</script></div>';
+  const page = `<html><head><title>x</title></head><body class="jp-Notebook">${chart}${chart}<div class="vega-lite-plot"><img class="vega-lite-image" src="data:image/svg+xml;base64,BBBB"></div></body></html>`;
+  const finished = dropStaticImages(page);
+  assert.ok(!finished.includes('chart-static') && !finished.includes('AAAA'), 'the stand-ins are gone');
+  assert.ok(finished.includes('BBBB'), 'vega-lite charts, which are images, stay');
+  assert.equal(finished.match(/class="plotly-plot" style="width:100%;height:300px;"/g)?.length, 2, 'the boxes keep their height');
+  assert.equal(finished.match(/<noscript>/g)?.length, 1, 'one note for readers without scripts');
+  assert.match(finished, /<body class="jp-Notebook">\n<noscript><p class="noscript-note">/, 'at the top of the page');
+  const withoutCharts = '<html><head></head><body><img src="x.png"></body></html>';
+  assert.equal(dropStaticImages(withoutCharts), withoutCharts);
 });
