@@ -48,7 +48,7 @@ test('the fixture notebook runs on tslab with its parameters injected, and its p
   const html = readFileSync(pagePath, 'utf8');
   // The page draws the chart with plotly; its static image is for the notebook only.
   assert.match(html, /<div id="fixture-chart-1" class="relu-ae-chart"><div class="plotly-plot" style="width:100%;height:\d+px;"><\/div>/);
-  assert.ok(!html.includes('chart-static'));
+  assert.ok(!html.includes('<img class="chart-static"'), 'no static stand-in in the page');
   assert.match(html, /Plotly\.newPlot/);
   assert.ok(!html.includes('window.Plotly = Plotly'), 'the library is not in the page');
   assert.equal(html.match(/script\.src = 'assets\/plotly-cartesian\.min\.js'/g)?.length, 1, 'the shared library, loaded once');
