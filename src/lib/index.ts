@@ -20,7 +20,8 @@ export type {
 
 // Data.
 export {
-  DATA_SOURCES, DataFileError, DEFAULT_DATA_OPTIONS, FASHION_MNIST_DIRECTORIES, IMAGE_SIZE, loadData, loadEmbeddedDigits, loadIdxPair, resolveDataOptions,
+  DATA_SOURCES, DataFileError, DEFAULT_DATA_OPTIONS, FASHION_MNIST_DIRECTORIES, IMAGE_SIZE, loadData, loadEmbeddedDigits, loadIdxPair, MNIST_CHECKSUMS,
+  mnistDataDirectory, resolveDataOptions,
 } from './data/index';
 export type { DataDescription, DataOptions, DataOptionsInput, DataSource, DataSplit, Dataset } from './data/index';
 
@@ -55,8 +56,17 @@ export {
   autoencoderConfiguration, bestOnGrid, configurationSummaryRows, experiment, finalTrainLoss, finalValidationMse, SUMMARY_COLUMNS,
 } from './experiment/designs';
 export type { AutoencoderConfigurationOptions, GridChoice } from './experiment/designs';
-export { PROFILES, resolveProfile } from './experiment/profiles';
-export type { Profile, ProfileName } from './experiment/profiles';
+export { dataScaleTitle, describeData, describeProfile, EMBEDDED_8K, FULL_MNIST, PROFILES, profileOnData, resolveProfile } from './experiment/profiles';
+export type { Profile, ProfileData, ProfileName } from './experiment/profiles';
+
+// Condition maps: a comparison re-run under every condition of a question, read at every budget.
+export {
+  analyzeConditionMap, bestRateByValidation, budgetEpochs, conditionMapExperiment, conditionMapFromRuns, crossConditions, entriesAtFullBudget,
+  holmVerdicts, mapConfigurations, mergeRun, planConditionMap, runConditionMap, validateConditionMap,
+} from './conditionMap/index';
+export type {
+  ConditionMapPlan, ConditionMapResult, ConditionMapSpec, FactorLevel, MapArm, MapComparison, MapCondition, MapConfiguration, MapEntry, RateChoice,
+} from './conditionMap/index';
 
 // Statistics and comparisons.
 export { comparePaired, holmAdjustedVerdicts, meanInterval, summarize, verdictFromInterval } from './stats';
@@ -68,6 +78,8 @@ export type { Comparison, CompareOptions } from './compare';
 export { codeScatterFigure, deadUnitsFigure, lossCurvesFigure, stagesFigure } from './plots/figures';
 export type { Figure, LossCurvesOptions } from './plots/figures';
 export { finalMetricSpec, sweepSpec, tradeoffSpec } from './plots/specs';
+export { budgetBandsFigure, comparisonTitle, CONDITION_MAP_TABLE_COLUMNS, conditionMapFigure, conditionMapTableRows } from './plots/conditionMap';
+export type { BudgetBandsOptions, ConditionMapFigureOptions, ConditionMapView } from './plots/conditionMap';
 export type { SweepOptions } from './plots/specs';
 export { ARM_COLOURS, VERDICT_COLOURS } from './plots/palette';
 export { asRuns, describeRunConfig } from './plots/runs';

@@ -13,8 +13,9 @@ import { reconstructionGridHtml } from './display/grids';
 import { escapeHtml, formatDuration, progressHtml, tableHtml, TableColumn } from './display/html';
 import { plotlyChartHtml, PlotlyFigure, plotlyLibraryHtml } from './display/plotly';
 import { vegaLiteHtml, VegaLiteSpec } from './display/vega';
+import { ConditionMapResult, ConditionMapSpec, conditionMapExperiment, conditionMapFromRuns, planConditionMap } from './conditionMap/index';
 import { blasAvailable } from './engine/blasEngine';
-import { resolveProfile, Profile } from './experiment/profiles';
+import { describeProfile, resolveProfile, Profile } from './experiment/profiles';
 import { Experiment, ExperimentResult, progressLine, runExperiment, RunExperimentOptions } from './experiment/runner';
 import { RunsInput } from './plots/runs';
 import { collectVersions } from './runs/result';
@@ -40,6 +41,8 @@ export interface Notebook {
   reconstructions(runs: RunsInput): void;
   /** Runs an experiment with a live progress line (and its estimated time) and a closing summary line. */
   run(experiment: Experiment, options?: Omit<RunExperimentOptions, 'onProgress'>): Promise<ExperimentResult>;
+  /** Says a condition map's cost (runs, cached, estimated time) before it starts, then runs it as `run` does. */
+  runConditionMap(spec: ConditionMapSpec, options?: Omit<RunExperimentOptions, 'onProgress'>): Promise<ConditionMapResult>;
   /** The profile, engine, backend and versions this notebook runs with. */
   showSetup(): void;
 }
@@ -105,7 +108,7 @@ export function createNotebook(tslab: TslabLike, options: NotebookOptions): Note
     library.html(plotlyLibraryHtml());
     library.html('<span class="relu-ae-plotly-loaded" style="display:none"></span>');
   };
-  return {
+  const book: Notebook = {
     profile,
     html,
     note: (text) => html(`<p style="color:#555;font-style:italic">${escapeHtml(text)}</p>`),
@@ -142,6 +145,16 @@ export function createNotebook(tslab: TslabLike, options: NotebookOptions): Note
       );
       return result;
     },
+    async runConditionMap(spec, runOptions = {}) {
+      const plan = await planConditionMap(spec, runOptions);
+      const where = plan.executor === 'queue' ? 'the job queue\'s workers' : `${Math.max(1, plan.workers)} worker process(es)`;
+      html(
+        `<p style="font:13px monospace">${escapeHtml(spec.name)}: ${plan.runs} runs (${plan.cachedRuns} already in the cache) of ` +
+          `${spec.arms.length} arms under ${spec.conditions.length} conditions × ${spec.seeds.length} seeds; ` +
+          `estimated ${formatDuration(plan.estimatedSeconds)} on ${where}.</p>`,
+      );
+      return conditionMapFromRuns(spec, await book.run(conditionMapExperiment(spec).experiment, runOptions));
+    },
     showSetup() {
       const versions = collectVersions();
       const engine = readSettings().engine;
@@ -152,10 +165,11 @@ export function createNotebook(tslab: TslabLike, options: NotebookOptions): Note
           ? `wasm (WebAssembly SIMD; ${engine === 'wasm' ? 'asked for' : escapeHtml(blas.reason ?? '')})`
           : 'blas (native OpenBLAS fast path)';
       html(
-        `<p style="font:12px monospace;color:#444">profile: ${escapeHtml(profile.description)}<br>` +
+        `<p style="font:12px monospace;color:#444">profile: ${escapeHtml(describeProfile(profile))}<br>` +
           `seeds: ${profile.seeds.join(', ')} · engine: ${engineText}<br>` +
           `versions: ${escapeHtml(Object.entries(versions).map(([name, value]) => `${name} ${value}`).join(' · '))}</p>`,
       );
     },
   };
+  return book;
 }

@@ -16,8 +16,7 @@ export { createReportNotebook, effectText, verdictBoxHtml } from './notebook';
 export type { ClaimRun, ReportNotebook, RobustnessRun } from './notebook';
 export { buildInfoHtml, claimsTableHtml, forestSpec, robustnessExtras } from './indexPage';
 export {
-  analyzeRobustness, bestRateByValidation, budgetEpochs, claimRobustnessSummary, claimVerdictsByCondition, conditionTitle, entriesAtFullBudget, holmVerdicts,
-  LEARNING_RATE_CHOICES, REFERENCE_ARM, ROBUSTNESS_ARMS, ROBUSTNESS_COMPARISONS, robustnessExperiment, robustnessPlan, threadRate,
+  claimRobustnessSummary, claimVerdictsByCondition, conditionTitle, dataSetTitle, entryClaim, INITIALIZER_TITLES, LEARNING_RATE_CHOICES, RATE_CHOICE_TITLES, scaleAgreement,
+  REFERENCE_ARM, ROBUSTNESS_ARMS, ROBUSTNESS_COMPARISONS, robustnessPlan, robustnessSpec, threadRate,
 } from './robustness';
-export type { LearningRateChoice, RobustnessArm, RobustnessComparison, RobustnessCondition, RobustnessEntry, RobustnessPlan } from './robustness';
-export { budgetFigure, MAP_TABLE_COLUMNS, mapTableRows, verdictMapFigure } from './robustnessFigures';
+export type { LearningRateChoice, RobustnessArm, RobustnessComparison, RobustnessDataSet, RobustnessPlan, ScaleAgreement } from './robustness';

@@ -4,11 +4,13 @@
  * report was made.
  */
 import { escapeHtml, formatDuration, tableHtml } from '../lib/display/html';
-import { Profile } from '../lib/experiment/profiles';
+import { entriesAtFullBudget } from '../lib/conditionMap/index';
+import { describeProfile, Profile } from '../lib/experiment/profiles';
 import { VERDICT_COLOURS } from '../lib/plots/palette';
+import { ClaimId } from './claims';
 import { effectText } from './notebook';
 import { ClaimRecord, RobustnessRecord } from './records';
-import { claimRobustnessSummary, entriesAtFullBudget } from './robustness';
+import { claimRobustnessSummary, robustnessSpec } from './robustness';
 
 /** Extra columns a row of the claims table may carry (the robustness summary adds two). */
 export type ClaimRowExtras = Record<string, { html: string }>;
@@ -76,7 +78,7 @@ export function buildInfoHtml(build: Record<string, unknown>, claims: ClaimRecor
   const notebooks = (build.notebooks as { name: string; seconds: number; ok: boolean }[] | undefined) ?? [];
   const rows = notebooks.map((entry) => ({ notebook: entry.name, seconds: entry.seconds, ok: entry.ok ? 'yes' : 'FAILED' }));
   const facts = [
-    `profile: ${profile.description}`,
+    `profile: ${describeProfile(profile)}`,
     firstRun ? `engine: ${firstRun.engine} · backend: ${firstRun.backend}` : 'no runs recorded',
     firstRun ? `versions: ${Object.entries(firstRun.versions as Record<string, string>).map(([name, value]) => `${name} ${value}`).join(' · ')}` : '',
     firstRun ? `data: ${JSON.stringify((firstRun.config as { data?: unknown }).data)} (fingerprint ${firstRun.data.fingerprint})` : '',
@@ -96,12 +98,13 @@ export function buildInfoHtml(build: Record<string, unknown>, claims: ClaimRecor
  * answer, both computed from the map at the full budget (claims outside the sweep get a dash).
  */
 export function robustnessExtras(record: RobustnessRecord): Record<string, ClaimRowExtras> {
-  const mapEntries = entriesAtFullBudget(record.entries, record.plan);
+  const mapEntries = entriesAtFullBudget(record.entries);
+  const spec = robustnessSpec(record.plan);
   const extras: Record<string, ClaimRowExtras> = {};
-  for (const claim of [...new Set(mapEntries.map((entry) => entry.claim))]) {
-    const summary = claimRobustnessSummary(mapEntries, claim);
+  for (const claim of [...new Set(mapEntries.map((entry) => entry.group as ClaimId))]) {
+    const summary = claimRobustnessSummary(spec, mapEntries, claim);
     extras[claim] = {
-      [`holds in k of n conditions (after ${record.plan.epochs} epochs)`]: { html: `<b>${summary.holds} of ${summary.conditions}</b>${summary.contradicted ? ` <span style="color:${VERDICT_COLOURS.contradicted}">(reversed in ${summary.contradicted})</span>` : ''}` },
+      'holds in k of n conditions (each at its full budget)': { html: `<b>${summary.holds} of ${summary.conditions}</b>${summary.contradicted ? ` <span style="color:${VERDICT_COLOURS.contradicted}">(reversed in ${summary.contradicted})</span>` : ''}` },
       'answer, from the robustness map': { html: `${escapeHtml(summary.answer)} <a href="08-robustness.ipynb">map</a>` },
     };
   }

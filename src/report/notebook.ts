@@ -14,40 +14,37 @@ import { createNotebook, Notebook, NotebookOptions, TslabLike } from '../lib/not
 import { VERDICT_COLOURS } from '../lib/plots/palette';
 import { describeComparison } from '../lib/compare';
 import { ClaimId } from './claims';
+import { ConditionMapResult, MapEntry } from '../lib/conditionMap/index';
+import { dataScaleTitle, describeData, profileOnData } from '../lib/experiment/profiles';
 import { ClaimRecord, recordClaim, RobustnessRecord, robustnessRunRecord, writeRobustnessRecord } from './records';
-import {
-  analyzeRobustness, entriesAtFullBudget, holmVerdicts, RobustnessEntry, robustnessExperiment, robustnessPlan, RobustnessPlan,
-} from './robustness';
+import { robustnessPlan, RobustnessPlan, robustnessSpec } from './robustness';
 import { ClaimStudy, claimStudy, StudyAnalysis } from './studies';
-import { formatDuration } from '../lib/display/html';
-import { planExperiment } from '../lib/experiment/runner';
-import { Verdict } from '../lib/stats';
 
 /** What runClaim returns: the study, its experiment's result, the analysis and the written record. */
 export interface ClaimRun extends StudyAnalysis {
   study: ClaimStudy;
   result: ExperimentResult;
   record: ClaimRecord;
+  /** The same study at the profile's second scale, or null. */
+  atOtherScale: (StudyAnalysis & { study: ClaimStudy; result: ExperimentResult }) | null;
 }
 
-/** What runRobustness returns: the plan, the runs and every entry, with the map's Holm-adjusted verdicts. */
-export interface RobustnessRun {
+/** What runRobustness returns: the plan and the library's condition map of the sweep. */
+export interface RobustnessRun extends ConditionMapResult {
   plan: RobustnessPlan;
-  result: ExperimentResult;
-  entries: RobustnessEntry[];
-  /** The entries at the full budget, and their Holm-adjusted verdicts in the same order. */
-  mapEntries: RobustnessEntry[];
-  holm: Verdict[];
 }
 
-/** Numbers in the robustness record to 4 significant digits: 6,000 entries at full precision only cost bytes. */
-function compactEntry(entry: RobustnessEntry): RobustnessEntry {
+/** Numbers in the robustness record to 4 significant digits: 10,000 entries at full precision only cost bytes. */
+function compactEntry(entry: MapEntry): MapEntry {
   const round = (value: number): number => (Number.isFinite(value) ? Number(value.toPrecision(4)) : value);
-  return { ...entry, meanDifference: round(entry.meanDifference), interval: [round(entry.interval[0]), round(entry.interval[1])], relativeDifference: round(entry.relativeDifference), pValue: round(entry.pValue) };
+  return {
+    ...entry, meanDifference: round(entry.meanDifference), interval: [round(entry.interval[0]), round(entry.interval[1])],
+    baselineMean: round(entry.baselineMean), relativeDifference: round(entry.relativeDifference), pValue: round(entry.pValue),
+  };
 }
 
 export interface ReportNotebook extends Notebook {
-  /** Runs a claim's study, records its verdict, and shows the verdict box. */
+  /** Runs a claim's study (and at the profile's second scale, when it has one), records its verdict, and shows the verdict box. */
   runClaim(id: ClaimId): Promise<ClaimRun>;
   /** The configurations of a study and its comparisons, as tables. */
   showDesign(claim: ClaimRun): void;
@@ -80,8 +77,20 @@ export function verdictBoxHtml(record: ClaimRecord): string {
     `<p style="margin:0"><b>${record.id} — “${escapeHtml(record.threadWords)}”</b></p>` +
     `<p style="margin:4px 0;font-size:1.3em;color:${colour}"><b>Verdict: ${record.verdict}</b></p>` +
     `<ul style="margin:4px 0">${effects}</ul>` +
-    `<p style="margin:0;color:#555;font-size:0.9em">Positive differences favour the thread's side. Profile ${escapeHtml(record.profile)}; ` +
-    `95% paired t-intervals; the full record is at the bottom of the page.</p></div>`;
+    `<p style="margin:0;color:#555;font-size:0.9em">Measured on ${escapeHtml(describeData(record.data))}. Positive differences favour the thread's side. ` +
+    `Profile ${escapeHtml(record.profile)}, ${record.seeds.length} seeds; 95% paired t-intervals; the full record is at the bottom of the page.</p>` +
+    otherScaleHtml(record) + '</div>';
+}
+
+/** The verdict at the profile's second scale, labelled with its data, for the verdict box. */
+function otherScaleHtml(record: ClaimRecord): string {
+  const other = record.atOtherScale;
+  if (!other) return '';
+  const effects = other.comparisons.filter((comparison) => comparison.primary)
+    .map((comparison) => `${escapeHtml(comparison.name)}: ${escapeHtml(effectText(comparison))} → ${comparison.result.verdict}`).join('; ');
+  const moved = other.verdict === record.verdict ? 'the same verdict' : `<b>a different verdict</b> from the ${escapeHtml(dataScaleTitle(record.data))} one`;
+  return `<p style="margin:6px 0 0;font-size:0.9em">At ${escapeHtml(describeData(other.data))} (the earlier evidence's scale), the same study gives ` +
+    `<b style="color:${VERDICT_COLOURS[other.verdict]}">${other.verdict}</b>, ${moved}: ${effects}.</p>`;
 }
 
 export function createReportNotebook(tslab: TslabLike, options: NotebookOptions): ReportNotebook {
@@ -92,9 +101,18 @@ export function createReportNotebook(tslab: TslabLike, options: NotebookOptions)
       const study = claimStudy(id, book.profile);
       const result = await book.run(study.experiment);
       const analysis = study.analyze(result.runs);
-      const record = recordClaim({ id, comparisons: analysis.comparisons, profile: book.profile, experiments: [result], conditions: analysis.conditions });
+      let atOtherScale: ClaimRun['atOtherScale'] = null;
+      if (book.profile.comparisonData) {
+        const otherStudy = claimStudy(id, profileOnData(book.profile, book.profile.comparisonData));
+        const otherResult = await book.run(otherStudy.experiment);
+        atOtherScale = { ...otherStudy.analyze(otherResult.runs), study: otherStudy, result: otherResult };
+      }
+      const record = recordClaim({
+        id, comparisons: analysis.comparisons, profile: book.profile, experiments: [result], conditions: analysis.conditions,
+        atOtherScale: atOtherScale && book.profile.comparisonData ? { data: book.profile.comparisonData, comparisons: atOtherScale.comparisons, experiments: [atOtherScale.result] } : null,
+      });
       book.html(verdictBoxHtml(record));
-      return { ...analysis, study, result, record };
+      return { ...analysis, study, result, record, atOtherScale };
     },
     showDesign(claim) {
       const rows = claim.study.experiment.configurations.map((configuration) => ({
@@ -126,27 +144,19 @@ export function createReportNotebook(tslab: TslabLike, options: NotebookOptions)
     },
     async runRobustness() {
       const plan = robustnessPlan(book.profile);
-      const sweep = robustnessExperiment(plan, book.profile);
-      const cost = await planExperiment(sweep);
-      book.html(
-        `<p style="font:13px monospace">The sweep: ${cost.tasks.length} runs (${cost.tasks.length - cost.pending.length} already in the cache), ` +
-          `${plan.epochs} epochs each; estimated ${formatDuration(cost.estimatedSeconds)} on ${Math.max(1, cost.workers)} worker process(es).</p>`,
-      );
-      const result = await book.run(sweep);
-      const entries = analyzeRobustness(result.runs, plan);
-      const mapEntries = entriesAtFullBudget(entries, plan);
-      const holm = holmVerdicts(mapEntries);
-      const first = result.runs[0]?.result;
+      const map = await book.runConditionMap(robustnessSpec(plan));
+      const first = map.experiment.runs[0]?.result;
       const record: RobustnessRecord = {
         plan,
-        entries: entries.map(compactEntry),
-        holm,
+        conditions: map.spec.conditions.map(({ id: conditionId, title, factors }) => ({ id: conditionId, title, factors })),
+        entries: map.entries.map(compactEntry),
+        holm: map.holm,
         runsCommon: { engine: first?.engine ?? '', backend: first?.backend ?? '', versions: first?.versions ?? {} },
-        runs: result.runs.map(robustnessRunRecord),
+        runs: map.experiment.runs.map(robustnessRunRecord),
         recordedAt: new Date().toISOString(),
       };
       writeRobustnessRecord(record);
-      return { plan, result, entries, mapEntries, holm };
+      return { ...map, plan };
     },
     showRecord(record) {
       const colour = VERDICT_COLOURS[record.verdict];

@@ -8,13 +8,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Comparison } from '../lib/compare';
-import { Profile } from '../lib/experiment/profiles';
+import { describeProfile, Profile, ProfileData } from '../lib/experiment/profiles';
+import { MapCondition, MapEntry } from '../lib/conditionMap/index';
 import { ExperimentResult, ExperimentRun } from '../lib/experiment/runner';
 import { callerProjectRoot } from '../lib/paths';
 import { readSettings } from '../lib/settings';
 import { Verdict } from '../lib/stats';
 import { claimDefinition, ClaimDefinition, ClaimId, CLAIMS } from './claims';
-import type { RobustnessEntry, RobustnessPlan } from './robustness';
+import type { RobustnessPlan } from './robustness';
 
 /** Where every build but a published one writes, relative to the project (ignored by git). */
 export const SCRATCH_REPORT_FOLDER = path.join('out', 'report');
@@ -84,11 +85,23 @@ export function runRecord(run: ExperimentRun): RunRecord {
   };
 }
 
+/** A claim's study at the profile's second scale (ClaimRecord.atOtherScale). */
+export interface ScaleRecord {
+  data: ProfileData;
+  verdict: Verdict;
+  comparisons: Comparison[];
+  runs: RunRecord[];
+}
+
 export interface ClaimRecord extends ClaimDefinition {
   verdict: Verdict;
   comparisons: Comparison[];
   profile: string;
   seeds: number[];
+  /** The data the verdict was measured on. */
+  data: ProfileData;
+  /** The same study at the profile's second scale (full: the 8,000 embedded digits), or null. */
+  atOtherScale: ScaleRecord | null;
   /** Wording of the conditions (budget, rate, seeds) the verdict holds under. */
   conditions: string;
   runs: RunRecord[];
@@ -108,7 +121,7 @@ export function combineVerdicts(comparisons: Comparison[]): Verdict {
 
 /** The conditions a verdict holds under, in words. */
 export function conditionsText(profile: Profile, training: string): string {
-  return `${profile.description}; ${training}; verdict rule: 95% paired t-interval of the per-seed difference in final test MSE excludes 0`;
+  return `${describeProfile(profile)}; ${training}; verdict rule: 95% paired t-interval of the per-seed difference in final test MSE excludes 0`;
 }
 
 function writeJsonAtomically(file: string, value: unknown): void {
@@ -130,14 +143,21 @@ export function recordClaim(options: {
   profile: Profile;
   experiments: ExperimentResult[];
   conditions: string;
+  /** The same study at the profile's second scale, when it has one. */
+  atOtherScale?: { data: ProfileData; comparisons: Comparison[]; experiments: ExperimentResult[] } | null;
   directory?: string;
 }): ClaimRecord {
+  const other = options.atOtherScale ?? null;
   const record: ClaimRecord = {
     ...claimDefinition(options.id),
     verdict: combineVerdicts(options.comparisons),
     comparisons: options.comparisons,
     profile: options.profile.name,
     seeds: options.profile.seeds,
+    data: options.profile.data,
+    atOtherScale: other
+      ? { data: other.data, verdict: combineVerdicts(other.comparisons), comparisons: other.comparisons, runs: other.experiments.flatMap((result) => result.runs.map(runRecord)) }
+      : null,
     conditions: options.conditions,
     runs: options.experiments.flatMap((result) => result.runs.map(runRecord)),
     recordedAt: new Date().toISOString(),
@@ -145,6 +165,9 @@ export function recordClaim(options: {
   writeJsonAtomically(path.join(options.directory ?? claimsDirectory(), `${options.id}.json`), record);
   return record;
 }
+
+/** A claim as results.json keeps it: runs by key. */
+type PublishedClaim = Omit<ClaimRecord, 'runs' | 'atOtherScale'> & { runKeys: string[]; atOtherScale: (Omit<ScaleRecord, 'runs'> & { runKeys: string[] }) | null };
 
 /**
  * Reads every recorded claim in CLAIMS order: from claims/<id>.json when this folder's notebook
@@ -158,11 +181,13 @@ export function readClaimRecords(directory = claimsDirectory()): { claims: Claim
   const resultRuns = new Map(((results?.runs as RunRecord[] | undefined) ?? []).map((run) => [run.key, run]));
   for (const definition of CLAIMS) {
     const file = path.join(directory, `${definition.id}.json`);
-    const published = ((results?.claims as (Omit<ClaimRecord, 'runs'> & { runKeys: string[] })[] | undefined) ?? []).find((claim) => claim.id === definition.id);
+    const published = ((results?.claims as PublishedClaim[] | undefined) ?? []).find((claim) => claim.id === definition.id);
+    const runsOf = (keys: string[]): RunRecord[] => keys.map((key) => resultRuns.get(key)).filter((run): run is RunRecord => run !== undefined);
     if (fs.existsSync(file)) claims.push(JSON.parse(fs.readFileSync(file, 'utf8')));
     else if (published) {
-      const { runKeys, ...claim } = published;
-      claims.push({ ...claim, runs: runKeys.map((key) => resultRuns.get(key)).filter((run): run is RunRecord => run !== undefined) });
+      const { runKeys, atOtherScale, ...claim } = published;
+      const other = atOtherScale ? (({ runKeys: otherKeys, ...rest }) => ({ ...rest, runs: runsOf(otherKeys) }))(atOtherScale) : null;
+      claims.push({ ...claim, atOtherScale: other, runs: runsOf(runKeys) });
     } else missing.push(definition.id);
   }
   return { claims, missing };
@@ -196,8 +221,10 @@ export function robustnessRunRecord(run: ExperimentRun): RobustnessRunRecord {
 /** What the robustness notebook records and the index reads. */
 export interface RobustnessRecord {
   plan: RobustnessPlan;
+  /** The map's conditions (id, title, factors), so that results.json says what each entry's condition is. */
+  conditions: Pick<MapCondition, 'id' | 'title' | 'factors'>[];
   /** Every comparison × condition at every budget read. */
-  entries: RobustnessEntry[];
+  entries: MapEntry[];
   /** Holm-adjusted verdicts of the entries at the full budget, in their order. */
   holm: Verdict[];
   /** Engine, backend and versions of the sweep's runs. */
@@ -231,7 +258,8 @@ export function readRobustnessRecord(directory = claimsDirectory()): RobustnessR
   const keys = new Set(results.robustnessRunKeys as string[]);
   return {
     plan: results.robustnessPlan as RobustnessPlan,
-    entries: results.robustness as RobustnessEntry[],
+    conditions: results.robustnessConditions as RobustnessRecord['conditions'],
+    entries: results.robustness as MapEntry[],
     holm: results.robustnessHolm as Verdict[],
     runsCommon: results.robustnessRunsCommon as RobustnessRecord['runsCommon'],
     runs: (results.runs as RobustnessRunRecord[]).filter((run) => keys.has(run.key)),
@@ -245,13 +273,20 @@ export function readRobustnessRecord(directory = claimsDirectory()): RobustnessR
  */
 export function assembleResults(claims: ClaimRecord[], build: Record<string, unknown>, robustness: RobustnessRecord | null = null): Record<string, unknown> {
   const runs = new Map<string, RunRecord | RobustnessRunRecord>();
-  for (const run of [...claims.flatMap((claim) => claim.runs), ...(robustness?.runs ?? [])]) if (!runs.has(run.key)) runs.set(run.key, run);
+  const claimRuns = claims.flatMap((claim) => [...claim.runs, ...(claim.atOtherScale?.runs ?? [])]);
+  for (const run of [...claimRuns, ...(robustness?.runs ?? [])]) if (!runs.has(run.key)) runs.set(run.key, run);
+  const keysOf = (records: { key: string }[]): string[] => records.map((run) => run.key);
   return {
     build,
-    claims: claims.map(({ runs: claimRuns, ...claim }) => ({ ...claim, runKeys: claimRuns.map((run) => run.key) })),
+    claims: claims.map(({ runs: ownRuns, atOtherScale, ...claim }): PublishedClaim => ({
+      ...claim,
+      runKeys: keysOf(ownRuns),
+      atOtherScale: atOtherScale ? (({ runs: otherRuns, ...rest }) => ({ ...rest, runKeys: keysOf(otherRuns) }))(atOtherScale) : null,
+    })),
     ...(robustness
       ? {
         robustnessPlan: robustness.plan,
+        robustnessConditions: robustness.conditions,
         robustness: robustness.entries,
         robustnessHolm: robustness.holm,
         robustnessRunsCommon: robustness.runsCommon,

@@ -1,21 +1,20 @@
 /**
- * How robust each verdict is: the primary comparisons of C1–C5, re-run under conditions — the
- * initializer, the data set, how the learning rate is chosen — and read at every training budget.
+ * How robust each verdict is: the primary comparisons of C1–C5 as a condition map of the library
+ * (relu-ae-lab's conditionMap), re-run under conditions — the initializer, the data set and its
+ * scale, how the learning rate is chosen — and read at every training budget.
  *
  *   robustnessPlan(profile) ─▶ what is swept (and what is not, and why)
- *   robustnessExperiment(plan) ─▶ arms × rates × initializers × data sets, every run with a validation split
- *   analyzeRobustness(runs, plan) ─▶ one entry per comparison × condition × epoch (the budget axis is
- *     free: with a constant rate and per-epoch shuffles from the seed, epoch k of a long run is a k-epoch run)
+ *   robustnessSpec(plan)    ─▶ the thread's arms, comparisons and conditions as a ConditionMapSpec
+ *   runConditionMap(spec)   ─▶ entries per comparison × condition × budget (the library does the rest)
  *
  * Rates are chosen on the validation examples (carved from the training examples), never on the
  * test examples the verdicts are computed from.
  */
-import { comparePaired, holmAdjustedVerdicts, PairedComparison, ValuesBySeed, Verdict } from '../lib/stats';
+import { ConditionMapSpec, MapCondition, MapEntry } from '../lib/conditionMap/index';
 import { DataSource } from '../lib/data/index';
-import { autoencoderConfiguration, experiment } from '../lib/experiment/designs';
 import { Profile } from '../lib/experiment/profiles';
-import { Experiment, ExperimentConfiguration, ExperimentRun } from '../lib/experiment/runner';
 import { ActivationInput, DEFAULT_LEARNING_RATES, InitializerName, OptimizerName } from '../lib/spec';
+import { Verdict } from '../lib/stats';
 import { ClaimId } from './claims';
 
 /** One arm of the sweep: an activation layout trained with Adam, or an optimizer on the reference layout. */
@@ -78,21 +77,33 @@ export const LEARNING_RATE_CHOICES = ['thread', 'best'] as const;
  * grid with the lowest mean validation MSE (at the budget read).
  */
 export type LearningRateChoice = (typeof LEARNING_RATE_CHOICES)[number];
+export const RATE_CHOICE_TITLES: Record<LearningRateChoice, string> = { thread: "thread's rate", best: 'best rate' };
 
 export const INITIALIZER_TITLES: Record<string, string> = { glorotUniform: 'Glorot uniform', heNormal: 'He normal', pytorchDefault: 'PyTorch default', heUniform: 'He uniform' };
-export const DATA_TITLES: Record<string, string> = { embedded: 'MNIST', fashionMnist: 'Fashion-MNIST', idx: 'MNIST (IDX)' };
+
+/** One data set of the sweep, at one scale. */
+export interface RobustnessDataSet {
+  /** In condition ids: 'mnist8k', 'fashion8k', 'mnist60k', 'fashion60k'. */
+  id: string;
+  /** The data set ('MNIST', 'Fashion-MNIST') and its scale ('8k', '60k'), the map's factors. */
+  family: string;
+  scale: string;
+  source: DataSource;
+  trainSize: number;
+  validationSize: number;
+  testSize: number;
+  /** The longest budget read (every shorter one comes from the same runs). */
+  epochs: number;
+  rateChoices: LearningRateChoice[];
+}
 
 /** What a profile sweeps. */
 export interface RobustnessPlan {
   profile: string;
   initializers: InitializerName[];
-  dataSets: DataSource[];
-  epochs: number;
+  dataSets: RobustnessDataSet[];
   seeds: number[];
-  trainSize: number;
-  validationSize: number;
-  testSize: number;
-  /** The rate grid of every arm, by optimizer; each includes the arm's 'thread' rate. */
+  /** The rate grid of every arm, by optimizer, for the rate choice 'best'; each arm's 'thread' rate is added. */
   rates: Record<OptimizerName, number[]>;
   /** What the sweep leaves out, and why: shown on the page. */
   notSwept: string[];
@@ -105,25 +116,40 @@ const NOT_SWEPT_ALWAYS = [
   'The recipes R1 and R2: their claims are not about activations or optimizers; their pages give their conditions.',
 ];
 
+/** A data set at one scale; 'small' ones carve a validation split and choose rates, full-scale ones run at the thread's rate. */
+function dataSet(id: string, family: string, source: DataSource, sizes: { trainSize: number; validationSize: number; testSize: number }, epochs: number, rateChoices: LearningRateChoice[]): RobustnessDataSet {
+  return { id, family, scale: `${Math.round(sizes.trainSize / 1000)}k`, source, ...sizes, epochs, rateChoices };
+}
+
 export function robustnessPlan(profile: Profile): RobustnessPlan {
   if (profile.name === 'quick') {
+    const small = { trainSize: 2000, validationSize: 500, testSize: 500 };
     return {
-      profile: profile.name, initializers: ['glorotUniform', 'pytorchDefault'], dataSets: ['embedded', 'fashionMnist'],
-      epochs: 3, seeds: [1, 2], trainSize: 2000, validationSize: 500, testSize: 500,
+      profile: profile.name, initializers: ['glorotUniform', 'pytorchDefault'], seeds: [1, 2],
+      dataSets: [
+        dataSet('mnist2k', 'MNIST', 'embedded', small, 3, ['thread', 'best']),
+        dataSet('fashion2k', 'Fashion-MNIST', 'fashionMnist', small, 3, ['thread', 'best']),
+        // A second scale of the whole MNIST, so that CI runs the scale comparison end to end.
+        dataSet('mnist4k', 'MNIST', 'mnist', { trainSize: 4000, validationSize: 0, testSize: 1000 }, 2, ['thread']),
+      ],
       rates: { adam: [1e-3, 1e-2], rmsprop: [1e-3, 1e-2], adagrad: [1e-3, 1e-1], momentum: [1e-2, 1e-1], sgd: [1e-2, 1] },
       notSwept: ['He normal initialization, the third seed and longer training: the quick profile only proves the pipeline.', ...NOT_SWEPT_ALWAYS],
     };
   }
   const full = profile.name === 'full';
+  const small = { trainSize: 8000, validationSize: 1000, testSize: 2000 };
+  const whole = { trainSize: 60000, validationSize: 0, testSize: 10000 };
   return {
     profile: profile.name,
     initializers: ['glorotUniform', 'heNormal', 'pytorchDefault'],
-    dataSets: ['embedded', 'fashionMnist'],
-    epochs: full ? 50 : 10,
-    seeds: full ? [1, 2, 3, 4, 5] : [1, 2, 3],
-    trainSize: 8000,
-    validationSize: 1000,
-    testSize: 2000,
+    seeds: [1, 2, 3, 4, 5].slice(0, full ? 5 : 3),
+    dataSets: [
+      dataSet('mnist8k', 'MNIST', 'embedded', small, full ? 50 : 10, ['thread', 'best']),
+      dataSet('fashion8k', 'Fashion-MNIST', 'fashionMnist', small, full ? 50 : 10, ['thread', 'best']),
+      ...(full
+        ? [dataSet('mnist60k', 'MNIST', 'mnist', whole, 20, ['thread']), dataSet('fashion60k', 'Fashion-MNIST', 'fashionMnist', whole, 20, ['thread'])]
+        : []),
+    ],
     // Grids a factor √10 apart around each optimizer's usual range (a first sweep found Adagrad,
     // momentum and SGD best at 1–10 on this network); each holds the 'thread' rate.
     rates: full
@@ -131,9 +157,9 @@ export function robustnessPlan(profile: Profile): RobustnessPlan {
       : { adam: [1e-3, 3e-3, 1e-2], rmsprop: [1e-3, 1e-2], adagrad: [1e-3, 1e-1, 1], momentum: [1e-2, 1e-1, 1], sgd: [1e-2, 1, 10] },
     notSwept: [
       full
-        ? `Budgets beyond 50 epochs: at 100 epochs the sweep would take about three hours on 2 cores; the budget chart shows whether verdicts still move at 50.`
-        : 'The full profile sweeps 5 seeds, 50 epochs and wider rate grids; this default profile is a shorter look.',
-      'The whole 60,000 / 10,000 Fashion-MNIST: the same 8,000 / 2,000 protocol as MNIST keeps the two data sets comparable (loadData takes the full sets as an option).',
+        ? 'Budgets beyond 50 epochs at 8,000 digits and beyond 20 at 60,000: the budget charts show whether verdicts still move at the end; 20 epochs at 60,000 digits are already 9,380 updates, over three times the 2,750 of 50 epochs at 8,000.'
+        : 'The full profile sweeps 5 seeds, 50 epochs, wider rate grids and the whole 60,000 / 10,000 MNIST and Fashion-MNIST; this default profile is a shorter look.',
+      ...(full ? ['Rates chosen on validation at 60,000 digits: each rate of a grid costs a full-scale run; the full-scale conditions use the thread\'s rates.'] : []),
       ...NOT_SWEPT_ALWAYS,
     ],
   };
@@ -144,178 +170,71 @@ export function threadRate(optimizer: OptimizerName): number {
   return optimizer === 'adam' ? 1e-3 : DEFAULT_LEARNING_RATES[optimizer];
 }
 
-function label(arm: RobustnessArm, rate: number, initializer: InitializerName, data: DataSource): string {
-  return `${arm.id} @ ${rate} · ${initializer} · ${data}`;
+/** A data set in a few words: "MNIST 60k". */
+export function dataSetTitle(data: Pick<RobustnessDataSet, 'family' | 'scale'>): string {
+  return `${data.family} ${data.scale}`;
 }
 
-/** Every run of the sweep, in one experiment: arms × their rates × initializers × data sets. */
-export function robustnessExperiment(plan: RobustnessPlan, profile: Profile): Experiment {
-  const configurations: ExperimentConfiguration[] = [];
-  for (const data of plan.dataSets) {
-    for (const initializer of plan.initializers) {
-      for (const arm of ROBUSTNESS_ARMS) {
-        const rates = [...new Set([...plan.rates[arm.optimizer], threadRate(arm.optimizer)])].sort((a, b) => a - b);
-        for (const rate of rates) {
-          const configuration = autoencoderConfiguration({
-            label: label(arm, rate, initializer, data), group: arm.group, profile, hidden: arm.hidden, bottleneck: arm.bottleneck, output: arm.output,
-            optimizer: arm.optimizer, learningRate: rate, initializer, epochs: plan.epochs,
-            data: { source: data, trainSize: plan.trainSize, testSize: plan.testSize, validationSize: plan.validationSize },
-          });
-          configurations.push({ ...configuration, parameters: { ...configuration.parameters, arm: arm.id } });
-        }
-      }
-    }
-  }
-  return { ...experiment('Robustness sweep', profile, configurations), seeds: plan.seeds };
+/** The sweep's conditions: data set × initializer × rate choice, in the map's column order. */
+function robustnessConditions(plan: RobustnessPlan): MapCondition[] {
+  return plan.dataSets.flatMap((data) => plan.initializers.flatMap((initializer) => data.rateChoices.map((choice): MapCondition => ({
+    id: `${data.id} · ${initializer} · ${choice}`,
+    title: `${dataSetTitle(data)} · ${INITIALIZER_TITLES[initializer] ?? initializer} · ${RATE_CHOICE_TITLES[choice]}`,
+    run: {
+      autoencoder: { initializer },
+      training: { epochs: data.epochs },
+      data: { source: data.source, trainSize: data.trainSize, validationSize: data.validationSize, testSize: data.testSize },
+    },
+    rate: choice === 'thread' ? { kind: 'arm' } : { kind: 'best', grid: plan.rates },
+    factors: { data: data.family, scale: data.scale, initializer: INITIALIZER_TITLES[initializer] ?? initializer, rate: RATE_CHOICE_TITLES[choice] },
+  }))));
 }
 
-/** A condition of the map. */
-export interface RobustnessCondition {
-  epochs: number;
-  initializer: InitializerName;
-  learningRateChoice: LearningRateChoice;
-  data: DataSource;
+/** The thread's arms, comparisons and conditions as a condition map of the library. */
+export function robustnessSpec(plan: RobustnessPlan): ConditionMapSpec {
+  return {
+    name: 'Robustness sweep',
+    arms: ROBUSTNESS_ARMS.map((arm) => ({
+      id: arm.id,
+      group: arm.group,
+      run: {
+        autoencoder: { hiddenActivation: arm.hidden, bottleneckActivation: arm.bottleneck, outputActivation: arm.output },
+        training: { optimizer: { name: arm.optimizer, learningRate: threadRate(arm.optimizer) } },
+      },
+    })),
+    comparisons: ROBUSTNESS_COMPARISONS.map((comparison) => ({ name: comparison.name, group: comparison.claim, baseline: comparison.baseline, candidate: comparison.candidate })),
+    conditions: robustnessConditions(plan),
+    seeds: plan.seeds,
+  };
 }
 
-/** One comparison under one condition: what results.json's robustness[] holds. */
-export interface RobustnessEntry {
-  claim: ClaimId;
-  comparison: string;
-  condition: RobustnessCondition;
-  verdict: Verdict;
-  meanDifference: number;
-  interval: [number, number];
-  /** mean difference over the baseline's mean. */
-  relativeDifference: number;
-  pValue: number;
-  /** Seeds paired (both finished). */
-  seeds: number;
-  divergedSeeds: { baseline: number[]; candidate: number[] };
-  /** The rate each side ran at. */
-  rates: { baseline: number; candidate: number };
+/** A map entry's claim (its comparison's group). */
+export function entryClaim(entry: MapEntry): ClaimId {
+  return entry.group as ClaimId;
 }
 
-/** The test MSE after `epochs` epochs, or null when the run had diverged by then. */
-function testMseAt(run: ExperimentRun, epochs: number): number | null {
-  const record = run.result.history[epochs - 1];
-  return record ? record.testMse : null;
-}
-
-function validationMseAt(run: ExperimentRun, epochs: number): number | null {
-  const record = run.result.history[epochs - 1];
-  return record && record.validationMse !== null ? record.validationMse : null;
-}
-
-/** An arm's runs by rate, within one initializer and data set. */
-function armRuns(runs: ExperimentRun[], armId: string, initializer: string, data: string): Map<number, ExperimentRun[]> {
-  const byRate = new Map<number, ExperimentRun[]>();
-  for (const run of runs) {
-    if (run.parameters.arm !== armId || run.parameters.initializer !== initializer || run.parameters.data !== data) continue;
-    const rate = run.parameters.learningRate as number;
-    byRate.set(rate, [...(byRate.get(rate) ?? []), run]);
-  }
-  return byRate;
-}
-
-/** The rate with the lowest mean validation MSE after `epochs` epochs; a rate with a diverged seed never wins. */
-export function bestRateByValidation(byRate: Map<number, ExperimentRun[]>, epochs: number): number {
-  let best: { rate: number; mean: number } | null = null;
-  for (const [rate, own] of [...byRate].sort((a, b) => a[0] - b[0])) {
-    const values = own.map((run) => validationMseAt(run, epochs));
-    const mean = values.some((value) => value === null) ? Infinity : (values as number[]).reduce((total, value) => total + value, 0) / values.length;
-    if (!best || mean < best.mean) best = { rate, mean };
-  }
-  if (!best) throw new Error('an arm without runs');
-  return best.rate;
-}
-
-/**
- * The budgets the map is read at: every epoch up to 6, then steps of about a quarter (even on the
- * log axis the charts use), always ending at the full budget. Any other budget can be read from
- * the runs' per-epoch test MSE, which results.json keeps.
- */
-export function budgetEpochs(maximum: number): number[] {
-  const epochs: number[] = [];
-  for (let epoch = 1; epoch <= maximum; epoch = epoch < 6 ? epoch + 1 : Math.max(epoch + 1, Math.round(epoch * 1.25))) epochs.push(epoch);
-  if (epochs[epochs.length - 1] !== maximum) epochs.push(maximum);
-  return epochs;
-}
-
-/** Every comparison × condition at every budget of budgetEpochs; see the module comment. */
-export function analyzeRobustness(runs: ExperimentRun[], plan: RobustnessPlan): RobustnessEntry[] {
-  const entries: RobustnessEntry[] = [];
-  for (const data of plan.dataSets) {
-    for (const initializer of plan.initializers) {
-      const arms = new Map(ROBUSTNESS_ARMS.map((arm) => [arm.id, armRuns(runs, arm.id, initializer, data)]));
-      for (const epochs of budgetEpochs(plan.epochs)) {
-        for (const learningRateChoice of LEARNING_RATE_CHOICES) {
-          const rateOf = (armId: string): number => {
-            const arm = ROBUSTNESS_ARMS.find((entry) => entry.id === armId) as RobustnessArm;
-            return learningRateChoice === 'thread' ? threadRate(arm.optimizer) : bestRateByValidation(arms.get(armId) as Map<number, ExperimentRun[]>, epochs);
-          };
-          for (const comparison of ROBUSTNESS_COMPARISONS) {
-            const rates = { baseline: rateOf(comparison.baseline), candidate: rateOf(comparison.candidate) };
-            const values = (armId: string, rate: number): ValuesBySeed =>
-              Object.fromEntries(((arms.get(armId) as Map<number, ExperimentRun[]>).get(rate) ?? []).map((run) => [run.seed, testMseAt(run, epochs)]));
-            const result: PairedComparison = comparePaired(values(comparison.baseline, rates.baseline), values(comparison.candidate, rates.candidate));
-            entries.push({
-              claim: comparison.claim,
-              comparison: comparison.name,
-              condition: { epochs, initializer, learningRateChoice, data },
-              verdict: result.verdict,
-              meanDifference: result.meanDifference,
-              interval: result.interval,
-              relativeDifference: result.relativeDifference,
-              pValue: result.pValue,
-              seeds: result.pairedSeeds.length,
-              divergedSeeds: result.divergedSeeds,
-              rates,
-            });
-          }
-        }
-      }
-    }
-  }
-  return entries;
-}
-
-/** The entries at the full budget: the verdict map. */
-export function entriesAtFullBudget(entries: RobustnessEntry[], plan: RobustnessPlan): RobustnessEntry[] {
-  return entries.filter((entry) => entry.condition.epochs === plan.epochs);
-}
-
-/** Holm-adjusted verdicts over the whole map (every comparison × condition at the full budget), in the entries' order. */
-export function holmVerdicts(mapEntries: RobustnessEntry[]): Verdict[] {
-  return holmAdjustedVerdicts(mapEntries.map((entry) => ({ result: entry })));
-}
-
-/** A condition in a few words: "MNIST · He normal · best rate". */
-export function conditionTitle(condition: Omit<RobustnessCondition, 'epochs'>): string {
-  return `${DATA_TITLES[condition.data] ?? condition.data} · ${INITIALIZER_TITLES[condition.initializer] ?? condition.initializer} · ${condition.learningRateChoice === 'thread' ? 'thread\'s rate' : 'best rate'}`;
+/** A condition's title by id. */
+export function conditionTitle(spec: ConditionMapSpec, conditionId: string): string {
+  return spec.conditions.find((condition) => condition.id === conditionId)?.title ?? conditionId;
 }
 
 /** A claim's verdict under each condition of the map (its primary comparisons combined as on its page). */
-export function claimVerdictsByCondition(mapEntries: RobustnessEntry[], claim: ClaimId): { condition: RobustnessCondition; verdict: Verdict }[] {
-  const conditions = new Map<string, { condition: RobustnessCondition; verdicts: Verdict[] }>();
-  for (const entry of mapEntries.filter((item) => item.claim === claim)) {
-    const key = conditionTitle(entry.condition);
-    const slot = conditions.get(key) ?? { condition: entry.condition, verdicts: [] };
-    slot.verdicts.push(entry.verdict);
-    conditions.set(key, slot);
-  }
-  return [...conditions.values()].map(({ condition, verdicts }) => ({
+export function claimVerdictsByCondition(mapEntries: MapEntry[], claim: ClaimId): { condition: string; verdict: Verdict }[] {
+  const conditions = new Map<string, Verdict[]>();
+  for (const entry of mapEntries.filter((item) => entryClaim(item) === claim)) conditions.set(entry.condition, [...(conditions.get(entry.condition) ?? []), entry.verdict]);
+  return [...conditions].map(([condition, verdicts]) => ({
     condition,
     verdict: verdicts.includes('contradicted') ? 'contradicted' : verdicts.every((verdict) => verdict === 'supported') ? 'supported' : 'inconclusive',
   }));
 }
 
 /** "holds in k of n conditions" and a one-sentence answer, both computed from the map. */
-export function claimRobustnessSummary(mapEntries: RobustnessEntry[], claim: ClaimId): { holds: number; contradicted: number; conditions: number; answer: string } {
+export function claimRobustnessSummary(spec: ConditionMapSpec, mapEntries: MapEntry[], claim: ClaimId): { holds: number; contradicted: number; conditions: number; answer: string } {
   const verdicts = claimVerdictsByCondition(mapEntries, claim);
   const supported = verdicts.filter((entry) => entry.verdict === 'supported');
   const contradicted = verdicts.filter((entry) => entry.verdict === 'contradicted');
   const n = verdicts.length;
-  const list = (items: typeof verdicts): string => items.map((entry) => conditionTitle(entry.condition)).join('; ');
+  const list = (items: typeof verdicts): string => items.map((entry) => conditionTitle(spec, entry.condition)).join('; ');
   let answer: string;
   if (n === 0) answer = 'Not in the robustness sweep.';
   else if (supported.length === n) answer = `The claim holds under every one of the ${n} conditions.`;
@@ -328,4 +247,43 @@ export function claimRobustnessSummary(mapEntries: RobustnessEntry[], claim: Cla
     answer = `The claim ${parts.join(' and ')}; elsewhere it is inconclusive.`;
   }
   return { holds: supported.length, contradicted: contradicted.length, conditions: n, answer };
+}
+
+/** One comparison under one data set and initializer at the thread's rate: its verdict at the small scale and at the full one. */
+export interface ScaleAgreement {
+  claim: ClaimId;
+  comparison: string;
+  family: string;
+  initializer: string;
+  small: { scale: string; verdict: Verdict; relativeDifference: number; epochs: number; updates: number };
+  large: { scale: string; verdict: Verdict; relativeDifference: number; epochs: number; updates: number };
+  agrees: boolean;
+}
+
+/**
+ * Whether each verdict at the small scale (8,000 digits) holds at the full one (60,000), per
+ * comparison, data set and initializer, at the thread's rate and each scale's full budget.
+ */
+export function scaleAgreement(plan: RobustnessPlan, mapEntries: MapEntry[]): ScaleAgreement[] {
+  const rows: ScaleAgreement[] = [];
+  for (const family of [...new Set(plan.dataSets.map((data) => data.family))]) {
+    const scales = plan.dataSets.filter((data) => data.family === family && data.rateChoices.includes('thread')).sort((a, b) => a.trainSize - b.trainSize);
+    if (scales.length < 2) continue;
+    const [small, large] = [scales[0], scales[scales.length - 1]];
+    for (const initializer of plan.initializers) {
+      for (const comparison of ROBUSTNESS_COMPARISONS) {
+        const at = (data: RobustnessDataSet) => mapEntries.find((entry) =>
+          entry.condition === `${data.id} · ${initializer} · thread` && entry.comparison === comparison.name && entry.group === comparison.claim);
+        const smallEntry = at(small);
+        const largeEntry = at(large);
+        if (!smallEntry || !largeEntry) continue;
+        const side = (data: RobustnessDataSet, entry: MapEntry) => ({ scale: data.scale, verdict: entry.verdict, relativeDifference: entry.relativeDifference, epochs: entry.epochs, updates: entry.updates });
+        rows.push({
+          claim: comparison.claim, comparison: comparison.name, family, initializer: INITIALIZER_TITLES[initializer] ?? initializer,
+          small: side(small, smallEntry), large: side(large, largeEntry), agrees: smallEntry.verdict === largeEntry.verdict,
+        });
+      }
+    }
+  }
+  return rows;
 }

@@ -6,8 +6,8 @@
  *   claimStudy(id, profile) ─▶ { experiment, analyze(runs) ─▶ comparisons, selections, conditions }
  */
 import { compareLabels, Comparison } from '../lib/compare';
-import { autoencoderConfiguration, bestOnGrid, experiment, finalTrainLoss } from '../lib/experiment/designs';
-import { Profile } from '../lib/experiment/profiles';
+import { autoencoderConfiguration, bestOnGrid, experiment as plainExperiment, finalTrainLoss } from '../lib/experiment/designs';
+import { dataScaleTitle, Profile } from '../lib/experiment/profiles';
 import { Experiment, ExperimentConfiguration, ExperimentRun } from '../lib/experiment/runner';
 import { ActivationInput, OptimizerName } from '../lib/spec';
 import { ClaimId } from './claims';
@@ -27,6 +27,11 @@ export interface ClaimStudy {
   id: ClaimId;
   experiment: Experiment;
   analyze(runs: ExperimentRun[]): StudyAnalysis;
+}
+
+/** A claim's experiment, named with the scale of its data (a full profile runs each study at two). */
+function experiment(name: string, profile: Profile, configurations: ExperimentConfiguration[]): Experiment {
+  return plainExperiment(`${name} · ${dataScaleTitle(profile.data)}`, profile, configurations);
 }
 
 /** The hidden activations of C4, by arm. */
@@ -191,7 +196,7 @@ function optimizerStudy(profile: Profile): ClaimStudy {
 }
 
 function denoisingRecipeStudy(profile: Profile): ClaimStudy {
-  const settings = { training: { epochs: profile.epochs }, data: { trainSize: profile.trainSize, testSize: profile.testSize } };
+  const settings = { training: { epochs: profile.epochs }, data: profile.data };
   const plain = (label: string, epochs: number): ExperimentConfiguration =>
     autoencoderConfiguration({ label, group: 'plain autoencoder', profile, hidden: 'relu', bottleneck: 'relu', output: 'sigmoid', layerSizes: [784, 128, 64, 128, 784], epochs });
   return {

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { findProjectRoot } from '../../scripts/kernel';
-import { budgetEpochs } from '../../src/report/robustness';
+import { budgetEpochs } from '../../src/lib/conditionMap/index';
 import { checkReportInBrowser, screenshotReport } from './browser';
 
 const PROJECT_ROOT = findProjectRoot(__dirname);

@@ -13,7 +13,7 @@ export interface AutoencoderConfigurationOptions {
   label: string;
   /** The arm (decides the colour in plots); default the label. */
   group?: string;
-  /** Sets epochs and the data sizes. */
+  /** Sets epochs and the data (source and sizes). */
   profile: Profile;
   hidden: ActivationInput;
   bottleneck: ActivationInput;
@@ -45,11 +45,11 @@ export function autoencoderConfiguration(options: AutoencoderConfigurationOption
   const l1ActivationPenalty = options.l1ActivationPenalty ?? 0;
   const epochs = options.epochs ?? options.profile.epochs;
   const initializer = options.initializer ?? 'glorotUniform';
-  const data = { trainSize: options.profile.trainSize, testSize: options.profile.testSize, ...options.data };
+  const data = { ...options.profile.data, ...options.data };
   return {
     label: options.label,
     group: options.group ?? options.label,
-    parameters: { optimizer, learningRate, l1ActivationPenalty, initializer, epochs, data: data.source ?? 'embedded' },
+    parameters: { optimizer, learningRate, l1ActivationPenalty, initializer, epochs, data: data.source ?? 'embedded', trainSize: data.trainSize ?? options.profile.data.trainSize },
     run: {
       autoencoder: {
         hiddenActivation: options.hidden,

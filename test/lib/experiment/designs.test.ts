@@ -36,12 +36,15 @@ test('summary rows give per configuration the seeds, MSE statistics, diverged ru
 test('a configuration under a profile names its parameters and resolves to the profile\'s schedule and data', () => {
   const configuration = autoencoderConfiguration({ label: 'ELU @ 0.01', group: 'ELU', profile: PROFILES.quick, hidden: 'elu', bottleneck: 'linear', output: 'sigmoid', learningRate: 0.01, initializer: 'heNormal' });
   assert.equal(configuration.group, 'ELU');
-  assert.deepEqual(configuration.parameters, { optimizer: 'adam', learningRate: 0.01, l1ActivationPenalty: 0, initializer: 'heNormal', epochs: PROFILES.quick.epochs, data: 'embedded' });
+  assert.deepEqual(configuration.parameters, { optimizer: 'adam', learningRate: 0.01, l1ActivationPenalty: 0, initializer: 'heNormal', epochs: PROFILES.quick.epochs, data: 'embedded', trainSize: 2000 });
   const config = resolveRunConfig(configuration.run);
   assert.equal(config.kind, 'autoencoder');
   if (config.kind !== 'autoencoder') return;
   assert.equal(config.training.epochs, PROFILES.quick.epochs);
-  assert.equal(config.data.trainSize, PROFILES.quick.trainSize);
+  assert.equal(config.data.trainSize, PROFILES.quick.data.trainSize);
+  // The full profile measures on the whole MNIST.
+  const full = resolveRunConfig(autoencoderConfiguration({ label: 'x', profile: PROFILES.full, hidden: 'relu', bottleneck: 'linear', output: 'sigmoid' }).run);
+  assert.deepEqual([full.data.source, full.data.trainSize, full.data.testSize], ['mnist', 60000, 10000]);
   assert.deepEqual(config.autoencoder.hiddenActivation, { name: 'elu', alpha: 1 });
   assert.deepEqual(experiment('x', PROFILES.quick, [configuration]).seeds, PROFILES.quick.seeds);
 });
