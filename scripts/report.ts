@@ -1,9 +1,11 @@
 /**
- * `npm run report -- [--profile quick|default|full] [--only NAME] [--notebooks DIR] [--reports DIR] [--publish] [--queue URL]`
+ * `npm run report -- [--profile quick|default|full] [--only NAME] [--notebooks DIR] [--reports DIR] [--publish] [--recompute] [--reuse DIR|none] [--queue URL]`
  *
+ *   reports/runs/ (the published runs) ──verified, imported──▶ the cache (skipped with --recompute: an empty cache of its own)
  *   notebooks/*.ipynb (name order, 00-index last)
  *     ──nbconvert --execute on tslab, parameters injected──▶ OUT.staging-PID/NAME.html (+ claims/, results.json)
- *     ──every page finished and checked offline──▶ OUT.staging-PID replaces OUT, only when every notebook passed
+ *     ──every page finished, its runs exported into runs/──▶ OUT.staging-PID replaces OUT, only when every notebook passed
+ *   --recompute: every run of the build compared with its published twin ─▶ OUT/recompute.json
  *   OUT = out/report/ (scratch, ignored by git); reports/ (the committed evidence) only with --profile full --publish
  *
  * With --queue redis://…, the notebooks' missing runs are computed by the queue's workers
@@ -17,12 +19,15 @@ import { basename, join, relative, resolve } from 'node:path';
 import { escapeHtml } from '../src/lib/display/html';
 import { redactSecrets, redactUrl } from '../src/lib/experiment/queue/redact';
 import { PLOTLY_ASSET, plotlyLibraryPath } from '../src/lib/display/plotly';
-import { ENVIRONMENT_VARIABLES } from '../src/lib/settings';
+import { CACHE_FOLDER_NAME } from '../src/lib/experiment/cache';
+import { engineIdentity, prepareEngine } from '../src/lib/engine/index';
+import { ENVIRONMENT_VARIABLES, readSettings } from '../src/lib/settings';
 import { SCRATCH_REPORT_FOLDER } from '../src/report/records';
 import { findProjectRoot } from './kernel';
 import { INDEX_NOTEBOOK, notebookOrder, parseReportArguments, ReportArguments, reportFileName } from './report/arguments';
 import { describeFailure, exportNotebook, ExportOptions, isSilentKernelFailure, NotebookExport } from './report/nbconvert';
 import { cellsWithOutputs, notebookTitle, pageHasPlotlyCharts } from './report/pages';
+import { buildIdentity, compareWithPublished, exportBuildRuns, importPublishedRuns, PUBLISHED_RUNS_FOLDER } from './report/runStore';
 import { acquireBuildLock, createStaging, promoteStaging, removeStaleStaging } from './report/staging';
 
 /** The committed report: evidence, replaced only by a full-profile build with --publish. */
@@ -86,6 +91,19 @@ async function build(reportArguments: ReportArguments): Promise<number> {
     const environment: Record<string, string> = { [ENVIRONMENT_VARIABLES.buildInfo]: buildInfoFile, [ENVIRONMENT_VARIABLES.reportsDirectory]: staging };
     // The kernels' experiments read it through settings.ts; without --queue, an inherited RELU_AE_QUEUE applies.
     if (reportArguments.queue) environment[ENVIRONMENT_VARIABLES.queue] = reportArguments.queue;
+    // The published runs serve this build where their identity matches; --recompute computes every run
+    // in a fresh cache of its own instead, to compare them afterwards.
+    const store = resolve(projectRoot, reportArguments.reuse ?? PUBLISHED_RUNS_FOLDER);
+    let cacheDirectory = readSettings().cacheDirectory ?? join(projectRoot, CACHE_FOLDER_NAME);
+    if (reportArguments.recompute) {
+      cacheDirectory = join(projectRoot, 'out', 'recompute-cache');
+      rmSync(cacheDirectory, { recursive: true, force: true });
+      environment[ENVIRONMENT_VARIABLES.cacheDirectory] = cacheDirectory;
+      console.log(`Recomputing every run from scratch in ${relative(process.cwd(), cacheDirectory)}, to compare with the published runs in ${relative(process.cwd(), store) || '.'}.`);
+    } else if (reportArguments.reuse !== 'none') {
+      const identity = buildIdentity(projectRoot, engineIdentity(await prepareEngine()));
+      for (const line of importPublishedRuns(store, cacheDirectory, identity)) console.log(line);
+    }
     for (const fileName of notebooks) {
       const notebookPath = join(notebookFolder, fileName);
       if (cellsWithOutputs(JSON.parse(readFileSync(notebookPath, 'utf8'))) > 0) {
@@ -134,6 +152,27 @@ async function build(reportArguments: ReportArguments): Promise<number> {
       rmSync(staging, { recursive: true, force: true });
       return 1;
     }
+    const indexRan = buildInfo.notebooks.some((entry) => entry.name === INDEX_NOTEBOOK && entry.ok);
+    let recomputeFailed = false;
+    if (indexRan) {
+      // The runs of every page, so that this folder re-renders without training wherever it goes.
+      const exported = exportBuildRuns(staging, cacheDirectory);
+      console.log(`Exported ${exported.written} runs into runs/.`);
+      if (exported.missing.length > 0) {
+        const message = `${exported.missing.length} run(s) of results.json are not in the cache ${cacheDirectory} (a failed cache write?): ${exported.missing.slice(0, 5).join(', ')}`;
+        if (reportArguments.publish) {
+          console.error(`${message}; not publishing an incomplete record.`);
+          rmSync(staging, { recursive: true, force: true });
+          return 1;
+        }
+        console.warn(`  note: ${message}.`);
+      }
+      if (reportArguments.recompute) {
+        const comparison = compareWithPublished(staging, cacheDirectory, store, (Date.now() - buildStarted) / 1000);
+        for (const line of comparison.lines) console.log(line);
+        recomputeFailed = comparison.runs.some((run) => run.outcome !== 'identical');
+      }
+    }
     if (!allNotebooks.includes(INDEX_NOTEBOOK)) {
       const entries = allNotebooks
         .filter((name) => name.endsWith('.ipynb') && existsSync(join(staging, reportFileName(name))))
@@ -152,10 +191,10 @@ async function build(reportArguments: ReportArguments): Promise<number> {
     rmSync(workFolder, { recursive: true, force: true });
     // Once the index has gathered every record into results.json, the per-notebook records would
     // only repeat it (readers of a published report fall back to results.json).
-    if (buildInfo.notebooks.some((entry) => entry.name === INDEX_NOTEBOOK && entry.ok)) rmSync(join(staging, 'claims'), { recursive: true, force: true });
+    if (indexRan) rmSync(join(staging, 'claims'), { recursive: true, force: true });
     promoteStaging(staging, outputFolder);
     console.log(`Report built in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s (profile ${reportArguments.profile}) into ${relative(process.cwd(), outputFolder) || '.'}.`);
-    return 0;
+    return recomputeFailed ? 1 : 0;
   } finally {
     rmSync(staging, { recursive: true, force: true });
     releaseLock();

@@ -20,9 +20,16 @@ export interface ReportArguments {
    * serving it (passed to the kernels as RELU_AE_QUEUE). Never print it: use redactUrl.
    */
   queue?: string;
+  /**
+   * Compute every run from scratch in an empty cache of its own, then compare each with the
+   * published run of the same key and list every difference (the reproduction check).
+   */
+  recompute?: boolean;
+  /** The run store imported into the cache before the build (default reports/runs); 'none' for none. */
+  reuse?: string;
 }
 
-const USAGE = 'use --profile quick|default|full, --only NAME, --notebooks DIR, --reports DIR, --publish, --queue redis://[:password@]host:port';
+const USAGE = 'use --profile quick|default|full, --only NAME, --notebooks DIR, --reports DIR, --publish, --recompute, --reuse DIR|none, --queue redis://[:password@]host:port';
 
 /** Parses the command line after `node report.js`; throws on anything it does not know. */
 export function parseReportArguments(argv: ReadonlyArray<string>): ReportArguments {
@@ -48,6 +55,10 @@ export function parseReportArguments(argv: ReadonlyArray<string>): ReportArgumen
       parsed.reportFolder = value();
     } else if (flag === '--publish' && inlineValue === undefined) {
       parsed.publish = true;
+    } else if (flag === '--recompute' && inlineValue === undefined) {
+      parsed.recompute = true;
+    } else if (flag === '--reuse') {
+      parsed.reuse = value();
     } else if (flag === '--queue') {
       // Checked as the kernels will check RELU_AE_QUEUE, so a bad URL fails here rather than in every notebook.
       parsed.queue = readSettings({ RELU_AE_QUEUE: value() }).queue;
@@ -59,6 +70,8 @@ export function parseReportArguments(argv: ReadonlyArray<string>): ReportArgumen
     throw new Error(`--publish replaces the committed evidence in reports/, which is built with --profile full, not ${parsed.profile}`);
   }
   if (parsed.publish && parsed.reportFolder !== undefined) throw new Error('--publish writes reports/; leave out --reports');
+  if (parsed.recompute && parsed.publish) throw new Error('--recompute checks the published runs; it never replaces them: leave out --publish');
+  if (parsed.recompute && parsed.reuse === 'none') throw new Error('--recompute compares with the published runs: --reuse none leaves nothing to compare with');
   return parsed;
 }
 

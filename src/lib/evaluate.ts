@@ -185,8 +185,8 @@ export interface RunSamples {
   reconstructions: { index: number; label: number; original: number[]; reconstruction: number[] }[];
 }
 
-/** How many test codes a result keeps for the scatter plot. */
-export const CODE_SAMPLE_COUNT = 1000;
+/** How many test codes a result keeps for the scatter plot (which draws at most this many per run). */
+export const CODE_SAMPLE_COUNT = 500;
 
 /** The samples a result keeps: see RunSamples. */
 export function collectSamples(codes: Float32Array, latentSize: number, reconstructions: Float32Array, test: Dataset): RunSamples {

@@ -184,6 +184,9 @@ function robustnessConditions(plan: RobustnessPlan): MapCondition[] {
       autoencoder: { initializer },
       training: { epochs: data.epochs },
       data: { source: data.source, trainSize: data.trainSize, validationSize: data.validationSize, testSize: data.testSize },
+      // The map reads only the runs' histories. Full-scale runs keep their samples all the same:
+      // under Glorot they are the claim pages' own runs, whose pages draw them.
+      ...(data.rateChoices.includes('best') ? { samples: false } : {}),
     },
     rate: choice === 'thread' ? { kind: 'arm' } : { kind: 'best', grid: plan.rates },
     factors: { data: data.family, scale: data.scale, initializer: INITIALIZER_TITLES[initializer] ?? initializer, rate: RATE_CHOICE_TITLES[choice] },

