@@ -19,4 +19,4 @@ export {
   claimRobustnessSummary, claimVerdictsByCondition, conditionTitle, dataSetTitle, entryClaim, INITIALIZER_TITLES, LEARNING_RATE_CHOICES, RATE_CHOICE_TITLES, scaleAgreement,
   REFERENCE_ARM, ROBUSTNESS_ARMS, ROBUSTNESS_COMPARISONS, robustnessPlan, robustnessSpec, threadRate,
 } from './robustness';
-export type { LearningRateChoice, RobustnessArm, RobustnessComparison, RobustnessDataSet, RobustnessPlan, ScaleAgreement } from './robustness';
+export type { ComparisonGroup, LearningRateChoice, RobustnessArm, RobustnessComparison, RobustnessDataSet, RobustnessPlan, ScaleAgreement } from './robustness';

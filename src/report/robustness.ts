@@ -42,21 +42,28 @@ export const ROBUSTNESS_ARMS: RobustnessArm[] = [
   { id: 'sigmoid everywhere', group: 'sigmoid', hidden: 'sigmoid', bottleneck: 'sigmoid', output: 'sigmoid', optimizer: 'adam' },
   { id: 'ELU', group: 'ELU', hidden: 'elu', bottleneck: 'linear', output: 'sigmoid', optimizer: 'adam' },
   { id: 'leaky ReLU', group: 'leaky ReLU', hidden: { name: 'leakyRelu', slope: 0.01 }, bottleneck: 'linear', output: 'sigmoid', optimizer: 'adam' },
+  { id: 'sigmoid hidden', group: 'sigmoid', hidden: 'sigmoid', bottleneck: 'linear', output: 'sigmoid', optimizer: 'adam' },
   { id: 'rmsprop', group: 'rmsprop', ...REFERENCE, optimizer: 'rmsprop' },
   { id: 'adagrad', group: 'adagrad', ...REFERENCE, optimizer: 'adagrad' },
   { id: 'momentum', group: 'momentum', ...REFERENCE, optimizer: 'momentum' },
   { id: 'sgd', group: 'sgd', ...REFERENCE, optimizer: 'sgd' },
 ];
 
+/**
+ * The group of a map comparison: a claim, or 'Q' for a comparison the title question needs that no
+ * claim makes (ReLU against sigmoid in the hidden layers only).
+ */
+export type ComparisonGroup = ClaimId | 'Q';
+
 /** A primary comparison of a claim, by arm: is the candidate's test MSE lower than the baseline's? */
 export interface RobustnessComparison {
-  claim: ClaimId;
+  claim: ComparisonGroup;
   name: string;
   baseline: string;
   candidate: string;
 }
 
-/** The primary comparisons of C1–C5, as the claim pages define them (studies.ts), by arm. */
+/** The primary comparisons of C1–C5, as the claim pages define them (studies.ts), by arm, and the title question's own. */
 export const ROBUSTNESS_COMPARISONS: RobustnessComparison[] = [
   { claim: 'C1', name: 'output, linear code', baseline: 'linear code → ReLU out', candidate: REFERENCE_ARM },
   { claim: 'C1', name: 'output, ReLU code', baseline: 'ReLU code → ReLU out', candidate: 'ReLU code → sigmoid out' },
@@ -68,6 +75,7 @@ export const ROBUSTNESS_COMPARISONS: RobustnessComparison[] = [
   { claim: 'C5', name: 'Adam vs Adagrad', baseline: 'adagrad', candidate: REFERENCE_ARM },
   { claim: 'C5', name: 'Adam vs momentum', baseline: 'momentum', candidate: REFERENCE_ARM },
   { claim: 'C5', name: 'Adam vs SGD', baseline: 'sgd', candidate: REFERENCE_ARM },
+  { claim: 'Q', name: 'ReLU vs sigmoid hidden layers', baseline: 'sigmoid hidden', candidate: REFERENCE_ARM },
 ];
 
 export const LEARNING_RATE_CHOICES = ['thread', 'best'] as const;
@@ -211,9 +219,9 @@ export function robustnessSpec(plan: RobustnessPlan): ConditionMapSpec {
   };
 }
 
-/** A map entry's claim (its comparison's group). */
-export function entryClaim(entry: MapEntry): ClaimId {
-  return entry.group as ClaimId;
+/** A map entry's claim or 'Q' (its comparison's group). */
+export function entryClaim(entry: MapEntry): ComparisonGroup {
+  return entry.group as ComparisonGroup;
 }
 
 /** A condition's title by id. */
@@ -254,7 +262,7 @@ export function claimRobustnessSummary(spec: ConditionMapSpec, mapEntries: MapEn
 
 /** One comparison under one data set and initializer at the thread's rate: its verdict at the small scale and at the full one. */
 export interface ScaleAgreement {
-  claim: ClaimId;
+  claim: ComparisonGroup;
   comparison: string;
   family: string;
   initializer: string;

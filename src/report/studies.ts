@@ -160,6 +160,8 @@ function hiddenActivationStudy(profile: Profile): ClaimStudy {
           compareLabels(runs, 'leaky ReLU vs ReLU at 1e-3', labelAt(runs, 'ReLU', 1e-3), labelAt(runs, 'leaky ReLU', 1e-3)),
           compareLabels(runs, 'ELU vs ReLU, each at its best rate', best('ReLU'), best('ELU'), { primary: false }),
           compareLabels(runs, 'leaky ReLU vs ReLU, each at its best rate', best('ReLU'), best('leaky ReLU'), { primary: false }),
+          // Not the thread's claim, but the title question's: can ReLU hidden layers replace sigmoid ones?
+          compareLabels(runs, 'ReLU vs sigmoid hidden layers at 1e-3', labelAt(runs, 'sigmoid', 1e-3), labelAt(runs, 'ReLU', 1e-3), { primary: false }),
         ],
         selections: { atDefaultRate: runs.filter((run) => run.parameters.learningRate === 1e-3) },
         choices,

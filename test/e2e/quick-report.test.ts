@@ -118,9 +118,10 @@ test('results.json has a verdict and comparisons for every claim, and runs with 
   // The robustness map: every primary comparison under every condition, at every epoch of its data set.
   const plan = results.robustnessPlan as { initializers: string[]; dataSets: { epochs: number; rateChoices: string[] }[] };
   const perComparison = plan.dataSets.reduce((total, data) => total + plan.initializers.length * data.rateChoices.length * budgetEpochs(data.epochs).length, 0);
-  assert.equal(results.robustness.length, 10 * perComparison);
-  assert.equal(results.robustnessHolm.length, 10 * plan.dataSets.reduce((total, data) => total + plan.initializers.length * data.rateChoices.length, 0));
-  assert.equal(results.robustnessConditions.length, results.robustnessHolm.length / 10, 'results.json names every condition');
+  const comparisons = 11;
+  assert.equal(results.robustness.length, comparisons * perComparison);
+  assert.equal(results.robustnessHolm.length, comparisons * plan.dataSets.reduce((total, data) => total + plan.initializers.length * data.rateChoices.length, 0));
+  assert.equal(results.robustnessConditions.length, results.robustnessHolm.length / comparisons, 'results.json names every condition');
   assert.ok(!existsSync(join(REPORTS, 'claims')), 'results.json holds every record; the per-notebook records are gone');
   const conditionIds = new Set(results.robustnessConditions.map((condition: { id: string }) => condition.id));
   for (const entry of results.robustness) {
