@@ -1,0 +1,27 @@
+/**
+ * When a run counts as failed: the one definition every page, table and failure rate uses.
+ * Divergence is a failure, and so is a collapse that the final test MSE alone can hide.
+ */
+import { RunResult } from './runs/index';
+
+/** The definition in words, as the pages print it. */
+export const FAILURE_DEFINITION =
+  'A run fails when it diverged; when a unit of its code (the bottleneck) is dead or collapsed on the test set — a ReLU code unit that is 0 for every test digit, or a code dimension whose spread over the test digits is below 1e-6; or when more than half of the units of another hidden layer are dead (0 for every test digit). Dead pixels of a ReLU output layer are not counted: they are the output\'s own handicap, measured by its test MSE.';
+
+/** Why a run failed, or null when it did not (see FAILURE_DEFINITION). */
+export function runFailure(result: Pick<RunResult, 'diverged' | 'final' | 'config'>): string | null {
+  if (result.diverged) return 'diverged';
+  const final = result.final;
+  if (!final) return null;
+  const layerSizes = result.config.kind === 'autoencoder' ? result.config.autoencoder.layerSizes : null;
+  const codeIndex = layerSizes ? (layerSizes.length - 1) / 2 - 1 : -1;
+  const reasons: string[] = [];
+  const deadCode = codeIndex >= 0 ? final.deadFraction[codeIndex] : null;
+  if (typeof deadCode === 'number' && deadCode > 0) reasons.push(`${Math.round(deadCode * (layerSizes as number[])[codeIndex + 1])} dead code unit(s)`);
+  else if (final.code && final.code.collapsedDimensionFraction > 0) reasons.push('a collapsed code dimension');
+  final.deadFraction.forEach((fraction, index) => {
+    if (index === codeIndex || index === final.deadFraction.length - 1 || fraction === null) return;
+    if (fraction > 0.5) reasons.push(`${Math.round(100 * fraction)}% of hidden layer ${index + 1} dead`);
+  });
+  return reasons.length > 0 ? reasons.join('; ') : null;
+}
