@@ -68,10 +68,19 @@ export type {
   ConditionMapPlan, ConditionMapResult, ConditionMapSpec, FactorLevel, MapArm, MapComparison, MapCondition, MapConfiguration, MapEntry, RateChoice,
 } from './conditionMap/index';
 
+// Margins, robust statistics and failures.
+export { analyzeMargins, holmMarginVerdicts, MARGIN_VERDICTS, marginPValues, marginVerdict, marginVerdicts, mirroredInterval, seedsNeeded, seedsToResolve } from './margins';
+export type { IntervalSummary, MarginAnalysis, MarginInput, MarginVerdict, MarginVerdicts, SeedsNeededOptions, SeedsToResolve } from './margins';
+export { bimodality, binomialInterval, signedRankTest, signTest } from './robustStats';
+export type { Bimodality, RobustTest } from './robustStats';
+export { countFailures, FAILURE_DEFINITION, failureText, runFailure } from './failures';
+export type { FailureCount } from './failures';
+export { describeConditionSet } from './conditionMap/describe';
+
 // Statistics and comparisons.
 export { comparePaired, holmAdjustedVerdicts, meanInterval, summarize, verdictFromInterval } from './stats';
 export type { PairedComparison, Summary, ValuesBySeed, Verdict } from './stats';
-export { compareLabels, describeComparison, valuesBySeed } from './compare';
+export { compareLabels, describeComparison, valuesBySeed, withMargins } from './compare';
 export type { Comparison, CompareOptions } from './compare';
 
 // Plots (pure specs) and their display.

@@ -7,7 +7,9 @@ import { escapeHtml, formatDuration, tableHtml } from '../lib/display/html';
 import { entriesAtFullBudget } from '../lib/conditionMap/index';
 import { describeProfile, Profile } from '../lib/experiment/profiles';
 import { VERDICT_COLOURS } from '../lib/plots/palette';
+import { AnswerRow } from './answer';
 import { ClaimId } from './claims';
+import { glossaryRows } from './margin';
 import { effectText } from './notebook';
 import { ClaimRecord, RobustnessRecord } from './records';
 import { claimRobustnessSummary, robustnessSpec } from './robustness';
@@ -109,4 +111,35 @@ export function robustnessExtras(record: RobustnessRecord): Record<string, Claim
     };
   }
   return extras;
+}
+
+const SHORT_COLOURS: Record<AnswerRow['short'], string> = { yes: VERDICT_COLOURS.supported, 'yes, but': '#b8860b', no: VERDICT_COLOURS.contradicted, unsettled: '#777' };
+
+/** The title question's three rows, each with its computed sentence and links to its evidence. */
+export function answerHtml(rows: AnswerRow[]): string {
+  const body = rows.map((row) => `<tr><td style="text-align:left;vertical-align:top;white-space:nowrap"><b>${escapeHtml(row.layer)}</b><br>` +
+    `<span style="font-size:1.25em;color:${SHORT_COLOURS[row.short]}"><b>${escapeHtml(row.short)}</b></span></td>` +
+    `<td style="text-align:left;vertical-align:top">${escapeHtml(row.sentence)}<br><span style="font-size:0.9em">evidence: ` +
+    `${row.evidence.map((notebook) => `<a href="${escapeHtml(notebook)}.ipynb">${escapeHtml(notebook)}</a>`).join(' · ')}</span></td></tr>`).join('\n');
+  return `<table class="answer-table result-table"><thead><tr><th style="text-align:left">Can I use ReLU in the …</th>` +
+    `<th style="text-align:left">answer, computed from the runs</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** The glossary: δ and its justification, each verdict word, a failed run. */
+export function glossaryHtml(): string {
+  return tableHtml(glossaryRows(), [{ key: 'term' }, { key: 'definition' }]);
+}
+
+/** How many intervals the report computes, and which family each multiplicity correction runs over. */
+export function multiplicityText(claims: ClaimRecord[], robustness: RobustnessRecord | null): string {
+  const claimComparisons = claims.flatMap((claim) => [...claim.comparisons, ...(claim.atOtherScale?.comparisons ?? [])]);
+  const primary = claims.flatMap((claim) => claim.comparisons.filter((comparison) => comparison.primary)).length;
+  const mapAll = robustness?.entries.length ?? 0;
+  const mapFull = robustness ? entriesAtFullBudget(robustness.entries).length : 0;
+  return `This report computes ${(claimComparisons.length + mapAll).toLocaleString('en-US')} paired 95% intervals: ${claimComparisons.length} on the claim pages ` +
+    `(${primary} of them primary, deciding a verdict at the reference protocol; the rest context or the second scale) and ${mapAll.toLocaleString('en-US')} on the robustness map, ` +
+    `${mapFull} of them at each condition's full budget. Holm's step-down adjustment (family-wise error 5%) runs over those ${mapFull} full-budget map intervals: once for the ` +
+    'superiority verdicts, and once for each kind of margin hypothesis (equivalence within δ, non-inferiority), whose adjusted decisions give the map\'s Holm-adjusted margin verdicts. ' +
+    'The claim verdicts are not adjusted: each claim is its own pre-declared family of one or a few primary comparisons, and a claim is supported only when all of them are. ' +
+    'The budget charts, the second scale and the context comparisons describe; they decide nothing.';
 }

@@ -16,6 +16,7 @@ import { Profile } from '../lib/experiment/profiles';
 import { ActivationInput, DEFAULT_LEARNING_RATES, InitializerName, OptimizerName } from '../lib/spec';
 import { Verdict } from '../lib/stats';
 import { ClaimId } from './claims';
+import { PRACTICAL_MARGIN } from './margin';
 
 /** One arm of the sweep: an activation layout trained with Adam, or an optimizer on the reference layout. */
 export interface RobustnessArm {
@@ -216,6 +217,7 @@ export function robustnessSpec(plan: RobustnessPlan): ConditionMapSpec {
     comparisons: ROBUSTNESS_COMPARISONS.map((comparison) => ({ name: comparison.name, group: comparison.claim, baseline: comparison.baseline, candidate: comparison.candidate })),
     conditions: robustnessConditions(plan),
     seeds: plan.seeds,
+    margin: PRACTICAL_MARGIN,
   };
 }
 
