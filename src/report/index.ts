@@ -5,8 +5,8 @@
  */
 export { claimDefinition, CLAIMS } from './claims';
 export type { ClaimDefinition, ClaimId } from './claims';
-export { claimStudy, HIDDEN_ACTIVATION_ARMS, optimizerLearningRates, sparsityPenalties } from './studies';
-export type { ClaimStudy, StudyAnalysis } from './studies';
+export { analyzeStudy, sideText, STUDY_METRICS, studyExperiment } from './studies';
+export type { GridChoiceRow, Study, StudyAnalysis, StudyComparison, StudyDefinition, StudySide } from './studies';
 export {
   assembleResults, claimsDirectory, combineVerdicts, conditionsText, readBuildInfo, readClaimRecords, readRobustnessRecord, recordClaim,
   reportsDirectory, robustnessRunRecord, runRecord, SCRATCH_REPORT_FOLDER, writeResultsFile, writeRobustnessRecord,

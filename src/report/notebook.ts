@@ -14,20 +14,20 @@ import { createNotebook, Notebook, NotebookOptions, TslabLike } from '../lib/not
 import { MARGIN_VERDICT_COLOURS, VERDICT_COLOURS } from '../lib/plots/palette';
 import { countFailures, FAILURE_DEFINITION, failureText } from '../lib/failures';
 import { describeComparison } from '../lib/compare';
-import { ClaimId } from './claims';
 import { ConditionMapResult, MapEntry } from '../lib/conditionMap/index';
 import { dataScaleTitle, describeData, profileOnData } from '../lib/experiment/profiles';
 import { ClaimRecord, recordClaim, RobustnessRecord, robustnessRunRecord, writeRobustnessRecord } from './records';
 import { robustnessPlan, RobustnessPlan, robustnessSpec } from './robustness';
-import { ClaimStudy, claimStudy, StudyAnalysis } from './studies';
+import { analyzeStudy, sideText, Study, STUDY_METRICS, StudyAnalysis, StudyDefinition, studyExperiment } from './studies';
 
 /** What runClaim returns: the study, its experiment's result, the analysis and the written record. */
 export interface ClaimRun extends StudyAnalysis {
-  study: ClaimStudy;
+  /** The study's definition under the notebook's profile. */
+  definition: StudyDefinition;
   result: ExperimentResult;
   record: ClaimRecord;
   /** The same study at the profile's second scale, or null. */
-  atOtherScale: (StudyAnalysis & { study: ClaimStudy; result: ExperimentResult }) | null;
+  atOtherScale: (StudyAnalysis & { definition: StudyDefinition; result: ExperimentResult }) | null;
 }
 
 /** What runRobustness returns: the plan and the library's condition map of the sweep. */
@@ -45,8 +45,11 @@ function compactEntry(entry: MapEntry): MapEntry {
 }
 
 export interface ReportNotebook extends Notebook {
-  /** Runs a claim's study (and at the profile's second scale, when it has one), records its verdict, and shows the verdict box. */
-  runClaim(id: ClaimId): Promise<ClaimRun>;
+  /**
+   * Runs a claim's study (defined in the notebook) under the notebook's profile, and at the profile's
+   * second scale when it has one; records the verdict and shows the verdict box.
+   */
+  runClaim(study: Study): Promise<ClaimRun>;
   /** The configurations of a study and its comparisons, as tables. */
   showDesign(claim: ClaimRun): void;
   /** The per-seed values behind each primary comparison: baseline, candidate, difference. */
@@ -119,25 +122,32 @@ export function createReportNotebook(tslab: TslabLike, options: NotebookOptions)
   const book = createNotebook(tslab, options);
   return {
     ...book,
-    async runClaim(id) {
-      const study = claimStudy(id, book.profile);
-      const result = await book.run(study.experiment);
-      const analysis = study.analyze(result.runs);
+    async runClaim(study) {
+      const definition = study(book.profile);
+      const result = await book.run(studyExperiment(definition, book.profile));
+      const analysis = analyzeStudy(definition, book.profile, result.runs);
       let atOtherScale: ClaimRun['atOtherScale'] = null;
-      if (book.profile.comparisonData) {
-        const otherStudy = claimStudy(id, profileOnData(book.profile, book.profile.comparisonData));
-        const otherResult = await book.run(otherStudy.experiment);
-        atOtherScale = { ...otherStudy.analyze(otherResult.runs), study: otherStudy, result: otherResult };
+      const otherData = book.profile.comparisonData;
+      if (otherData) {
+        const otherProfile = profileOnData(book.profile, otherData);
+        const otherDefinition = study(otherProfile);
+        const otherResult = await book.run(studyExperiment(otherDefinition, otherProfile));
+        atOtherScale = { ...analyzeStudy(otherDefinition, otherProfile, otherResult.runs), definition: otherDefinition, result: otherResult };
       }
       const record = recordClaim({
-        id, comparisons: analysis.comparisons, profile: book.profile, experiments: [result], conditions: analysis.conditions,
-        atOtherScale: atOtherScale && book.profile.comparisonData ? { data: book.profile.comparisonData, comparisons: atOtherScale.comparisons, experiments: [atOtherScale.result] } : null,
+        id: definition.id, comparisons: analysis.comparisons, profile: book.profile, experiments: [result], conditions: analysis.conditions,
+        atOtherScale: atOtherScale && otherData ? { data: otherData, comparisons: atOtherScale.comparisons, experiments: [atOtherScale.result] } : null,
       });
       book.html(verdictBoxHtml(record));
-      return { ...analysis, study, result, record, atOtherScale };
+      return { ...analysis, definition, result, record, atOtherScale };
     },
     showDesign(claim) {
-      const rows = claim.study.experiment.configurations.map((configuration) => ({
+      const experiment = studyExperiment(claim.definition, book.profile);
+      book.html(`<p style="font:13px monospace">Data: ${escapeHtml(describeData(book.profile.data))}` +
+        `${book.profile.comparisonData ? `, and again at ${escapeHtml(describeData(book.profile.comparisonData))}` : ''}; ` +
+        `${experiment.seeds.length} seeds (${experiment.seeds.join(', ')}); ${experiment.configurations.length} configurations; ` +
+        `each configuration runs once per seed, so every comparison is paired by seed.</p>`);
+      const rows = claim.definition.configurations.map((configuration) => ({
         configuration: configuration.label,
         arm: configuration.group ?? configuration.label,
         ...configuration.parameters,
@@ -145,8 +155,11 @@ export function createReportNotebook(tslab: TslabLike, options: NotebookOptions)
       const keys = [...new Set(rows.flatMap((row) => Object.keys(row)))];
       book.table(rows, keys);
       book.table(
-        claim.comparisons.map((comparison) => ({ comparison: comparison.name, baseline: comparison.baselineLabel, candidate: comparison.candidateLabel, role: comparison.primary ? 'primary (decides the verdict)' : 'context' })),
-        ['comparison', 'baseline', 'candidate', 'role'],
+        claim.definition.comparisons.map((comparison) => ({
+          comparison: comparison.name, baseline: sideText(comparison.baseline), candidate: sideText(comparison.candidate),
+          metric: STUDY_METRICS[comparison.metric ?? 'testMse'].name, role: comparison.primary === false ? 'context' : 'primary (decides the verdict)',
+        })),
+        ['comparison', 'baseline', 'candidate', 'metric', 'role'],
       );
     },
     showPerSeed(record) {
