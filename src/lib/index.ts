@@ -61,11 +61,11 @@ export type { Profile, ProfileData, ProfileName } from './experiment/profiles';
 
 // Condition maps: a comparison re-run under every condition of a question, read at every budget.
 export {
-  analyzeConditionMap, bestRateByValidation, budgetEpochs, conditionMapExperiment, conditionMapFromRuns, crossConditions, entriesAtFullBudget,
+  analyzeConditionMap, bestRateByValidation, budgetEpochs, comparisonAcrossConditions, conditionMapExperiment, conditionMapFromRuns, crossConditions, describeConditionSet, entriesAtFullBudget,
   holmVerdicts, mapConfigurations, mergeRun, planConditionMap, runConditionMap, validateConditionMap,
 } from './conditionMap/index';
 export type {
-  ConditionMapPlan, ConditionMapResult, ConditionMapSpec, FactorLevel, MapArm, MapComparison, MapCondition, MapConfiguration, MapEntry, RateChoice,
+  ComparisonAcrossConditions, ConditionMapPlan, ConditionMapResult, ConditionMapSpec, FactorLevel, MapArm, MapComparison, MapCondition, MapConfiguration, MapEntry, RateChoice,
 } from './conditionMap/index';
 
 // Margins, robust statistics and failures.
@@ -75,7 +75,6 @@ export { bimodality, binomialInterval, signedRankTest, signTest } from './robust
 export type { Bimodality, RobustTest } from './robustStats';
 export { countFailures, FAILURE_DEFINITION, failureText, runFailure } from './failures';
 export type { FailureCount } from './failures';
-export { describeConditionSet } from './conditionMap/describe';
 
 // Statistics and comparisons.
 export { comparePaired, holmAdjustedVerdicts, meanInterval, summarize, verdictFromInterval } from './stats';

@@ -7,7 +7,8 @@
  *   cover: greedily, the term that covers most of what is left (fewest factors on a tie)
  *   the set or its complement ("everywhere except …"), whichever takes fewer terms
  */
-import { MapCondition } from './spec';
+import { MapEntry } from './analyze';
+import { ConditionMapSpec, MapCondition } from './spec';
 
 type Term = Record<string, string>;
 
@@ -69,4 +70,43 @@ export function describeConditionSet(conditions: Pick<MapCondition, 'id' | 'fact
   return complement.length < direct.length
     ? `everywhere except ${complement.map(termText).join('; ')}`
     : direct.map(termText).join('; ');
+}
+
+/** One comparison across a map's conditions at their full budgets: which verdict where, in one sentence. */
+export interface ComparisonAcrossConditions {
+  comparison: string;
+  conditions: number;
+  /** Condition ids by verdict: margin verdicts at δ when the map has a margin, else superiority verdicts. */
+  byVerdict: Record<string, string[]>;
+  sentence: string;
+}
+
+/**
+ * Where a comparison's verdict is what, in factored words: "elu vs relu over 3 conditions, each at its
+ * full budget (δ = 2%): equivalent within δ on Glorot uniform; worse on He normal."
+ */
+export function comparisonAcrossConditions(
+  view: { spec: ConditionMapSpec; mapEntries: MapEntry[] },
+  comparison: { name: string; group?: string },
+): ComparisonAcrossConditions {
+  const own = view.mapEntries.filter((entry) => entry.comparison === comparison.name && entry.group === comparison.group);
+  if (own.length === 0) throw new Error(`no map entries for the comparison ${JSON.stringify(comparison.name)}`);
+  const byVerdict: Record<string, string[]> = {};
+  for (const entry of own) {
+    const verdict = entry.margins ? entry.margins.delta : { supported: 'better', contradicted: 'worse', inconclusive: 'inconclusive' }[entry.verdict];
+    (byVerdict[verdict] ??= []).push(entry.condition);
+  }
+  const definition = view.spec.comparisons.find((item) => item.name === comparison.name && item.group === comparison.group);
+  const sides = definition ? `${definition.candidate} against ${definition.baseline}` : comparison.name;
+  const margin = view.spec.margin !== undefined ? ` (δ = ${100 * view.spec.margin}%)` : '';
+  const parts = Object.entries(byVerdict).map(([verdict, ids]) => {
+    const where = describeConditionSet(view.spec.conditions, ids);
+    return `${verdict} ${where.startsWith('under') || where.startsWith('everywhere') ? where : `on ${where}`}`;
+  });
+  return {
+    comparison: comparison.name,
+    conditions: own.length,
+    byVerdict,
+    sentence: `${sides}, over ${own.length} condition${own.length === 1 ? '' : 's'} each at its full budget${margin}: ${parts.join('; ')}.`,
+  };
 }

@@ -16,6 +16,7 @@ import { analyzeConditionMap, entriesAtFullBudget, holmMarginVerdictsOf, holmVer
 import { ConditionMapSpec, MapConfiguration, mapConfigurations } from './spec';
 
 export * from './analyze';
+export * from './describe';
 export * from './spec';
 
 /** The experiment of a map: every distinct configuration once, with what it is in its parameters. */

@@ -100,7 +100,8 @@ export function conditionMapFigure(view: ConditionMapView, options: ConditionMap
       },
       xaxis: { tickangle: -35, automargin: true },
       yaxis: { autorange: 'reversed', automargin: true },
-      height: 180 + 34 * rows.length,
+      // The margins hold the title and the slanted condition names; the cells get at least 80 pixels.
+      height: 260 + Math.max(80, 34 * rows.length),
       margin: { l: 260, r: 20, t: 70, b: 190 },
     },
   };
@@ -167,7 +168,12 @@ export function budgetBandsFigure(view: Pick<ConditionMapView, 'spec' | 'entries
       });
       shownInLegend.add(name);
     }
-    layout[`xaxis${suffix}`] = { type: 'log', domain: [panelIndex * width + 0.04, (panelIndex + 1) * width - 0.02], title: { text: `${axis === 'updates' ? 'optimizer updates' : 'epochs'} (log)` } };
+    // Ticks at budgets that were read (whole epochs, or their updates), at most ten of them.
+    const budgets = [...new Set(data.filter((trace) => trace.xaxis === `x${suffix}`).flatMap((trace) => trace.x as number[]))].sort((a, b) => a - b);
+    layout[`xaxis${suffix}`] = {
+      type: 'log', domain: [panelIndex * width + 0.04, (panelIndex + 1) * width - 0.02], title: { text: `${axis === 'updates' ? 'optimizer updates' : 'epochs'} (log)` },
+      tickvals: thinned(budgets, 10), ticktext: thinned(budgets, 10).map((value) => value.toLocaleString('en-US')),
+    };
     layout[`yaxis${suffix}`] = { anchor: `x${suffix}`, title: panelIndex === 0 ? { text: 'paired difference, % of baseline' } : undefined, zeroline: true, zerolinewidth: 2, zerolinecolor: '#555' };
     if (options.panelBy) annotations.push({ text: panel, xref: 'paper', yref: 'paper', x: panelIndex * width + width / 2, y: 1.02, showarrow: false, xanchor: 'center', yanchor: 'bottom' });
   });
@@ -182,6 +188,14 @@ export function budgetBandsFigure(view: Pick<ConditionMapView, 'spec' | 'entries
       legend: { title: { text: [options.lineBy, options.dashBy].filter(Boolean).join(' · ') || 'condition' } },
     },
   };
+}
+
+/** At most `count` of sorted values, evenly spread by position, always the first and the last. */
+export function thinned(values: number[], count: number): number[] {
+  if (values.length <= count) return values;
+  const picked = new Set<number>();
+  for (let index = 0; index < count; index++) picked.add(values[Math.round((index * (values.length - 1)) / (count - 1))]);
+  return [...picked];
 }
 
 /** The map as table rows: one per comparison × condition at full budget, with raw and Holm-adjusted verdicts. */
