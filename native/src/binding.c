@@ -152,6 +152,18 @@ static napi_value export_mean_squared_error_gradient(napi_env env, napi_callback
   return number_result(env, mean_squared_error_gradient(predictions, targets, gradient, count));
 }
 
+/* (preActivation, targets, gradient, count) → loss */
+static napi_value export_sigmoid_squared_error_gradient(napi_env env, napi_callback_info info) {
+  Arguments arguments;
+  if (!read_arguments(env, info, &arguments, 4)) return NULL;
+  const size_t count = count_argument(&arguments, 3);
+  const float *pre_activation = float_array(&arguments, 0, count);
+  const float *targets = float_array(&arguments, 1, count);
+  float *gradient = float_array(&arguments, 2, count);
+  if (arguments.failed) return NULL;
+  return number_result(env, sigmoid_squared_error_gradient(pre_activation, targets, gradient, count));
+}
+
 /* (predictions, targets, count) → loss */
 static napi_value export_mean_squared_error(napi_env env, napi_callback_info info) {
   Arguments arguments;
@@ -251,6 +263,7 @@ static napi_value initialize(napi_env env, napi_value exports) {
     {"tanhDerivative", NULL, export_tanh_derivative, NULL, NULL, NULL, napi_enumerable, NULL},
     {"softplusDerivative", NULL, export_softplus_derivative, NULL, NULL, NULL, napi_enumerable, NULL},
     {"meanSquaredErrorGradient", NULL, export_mean_squared_error_gradient, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"sigmoidSquaredErrorGradient", NULL, export_sigmoid_squared_error_gradient, NULL, NULL, NULL, napi_enumerable, NULL},
     {"meanSquaredError", NULL, export_mean_squared_error, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sgdStep", NULL, export_sgd_step, NULL, NULL, NULL, napi_enumerable, NULL},
     {"momentumStep", NULL, export_momentum_step, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -28,6 +28,8 @@ void softplus_derivative(const float *pre_activation, float *gradient, size_t co
 double mean_squared_error_gradient(const float *predictions, const float *targets, float *gradient, size_t count);
 /* Mean squared error alone, summed in the same order. */
 double mean_squared_error(const float *predictions, const float *targets, size_t count);
+/* Sigmoid, MSE, its gradient and the sigmoid's derivative of an output layer in one pass; returns the loss. */
+double sigmoid_squared_error_gradient(const float *pre_activation, const float *targets, float *gradient, size_t count);
 
 /* Copies `bias` (columns values) into every one of `rows` rows of `output`. */
 void broadcast_rows(const float *bias, float *output, size_t rows, size_t columns);

@@ -64,6 +64,7 @@ export function profileStep(options: ProfileOptions): void {
     applyActivation: timed(kernels.applyActivation, (activation) => `activation ${activation.name}`),
     multiplyByActivationDerivative: timed(kernels.multiplyByActivationDerivative, (activation) => `derivative ${activation.name}`),
     reconstructionLossAndGradient: timed(kernels.reconstructionLossAndGradient, () => 'loss and its gradient'),
+    outputLayerLossAndGradient: timed(kernels.outputLayerLossAndGradient, (activation) => `output layer: ${activation.name}, loss, gradient, derivative`),
     broadcastRows: timed(kernels.broadcastRows, () => 'bias rows (all layers)'),
     optimizerUpdates: { ...kernels.optimizerUpdates, adam: timed(kernels.optimizerUpdates.adam, () => 'Adam') },
   };

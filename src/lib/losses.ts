@@ -10,17 +10,68 @@ export const CROSS_ENTROPY_EPSILON = 1e-7;
 /** The upper clip bound, rounded to float32 as tfjs's is (its clip runs on float32 tensors). */
 const CROSS_ENTROPY_UPPER = Math.fround(1 - CROSS_ENTROPY_EPSILON);
 
-/** Mean squared error over every value. */
+/**
+ * Sums of squares run in SQUARE_SUM_LANES running sums: value i goes into sum i mod 8, in order, and
+ * the eight are added pairwise at the end (combineSquareSums). One running sum would make every
+ * addition wait for the one before (about 4 cycles each, the whole cost of the loss); eight
+ * independent ones fill a vector register, in C and in WebAssembly alike, and give the same bits
+ * in every port because the order is this definition's.
+ */
+export const SQUARE_SUM_LANES = 8;
+
+/** ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)). */
+export function combineSquareSums(sums: ArrayLike<number>): number {
+  return ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));
+}
+
+/** Mean squared error over every value, summed as SQUARE_SUM_LANES describes. */
 export function meanSquaredError(predictions: Float32Array, targets: Float32Array, count = predictions.length): number {
   if (targets.length < count || predictions.length < count) {
     throw new Error(`meanSquaredError: ${predictions.length} predictions for ${targets.length} targets`);
   }
-  let sum = 0;
-  for (let index = 0; index < count; index++) {
-    const difference = predictions[index] - targets[index];
-    sum += difference * difference;
+  return squaredErrorSum(predictions, targets, null, 0, count) / count;
+}
+
+/**
+ * Σ (p − t)² over the first `count` values in SQUARE_SUM_LANES running sums; when `gradient` is
+ * given, also writes scale·(p − t) into it. The one definition of the MSE's sum and gradient.
+ */
+export function squaredErrorSum(predictions: Float32Array, targets: Float32Array, gradient: Float32Array | null, scale: number, count: number): number {
+  let sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0, sum4 = 0, sum5 = 0, sum6 = 0, sum7 = 0;
+  const blocksEnd = count - (count % SQUARE_SUM_LANES);
+  const difference = (position: number): number => {
+    const value = predictions[position] - targets[position];
+    if (gradient) gradient[position] = scale * value;
+    return value * value;
+  };
+  for (let position = 0; position < blocksEnd; position += SQUARE_SUM_LANES) {
+    sum0 += difference(position);
+    sum1 += difference(position + 1);
+    sum2 += difference(position + 2);
+    sum3 += difference(position + 3);
+    sum4 += difference(position + 4);
+    sum5 += difference(position + 5);
+    sum6 += difference(position + 6);
+    sum7 += difference(position + 7);
   }
-  return sum / count;
+  const sums = [sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7];
+  addSquaredErrors(predictions, targets, gradient, scale, blocksEnd, count, sums);
+  return combineSquareSums(sums);
+}
+
+/**
+ * squaredErrorSum's values from `start`, a multiple of SQUARE_SUM_LANES, to `count` (fewer than
+ * eight: the last, partial block), each added into its running sum in `sums`. Ports that run the
+ * whole blocks themselves finish with this.
+ */
+export function addSquaredErrors(
+  predictions: Float32Array, targets: Float32Array, gradient: Float32Array | null, scale: number, start: number, count: number, sums: number[] | Float64Array,
+): void {
+  for (let position = start; position < count; position++) {
+    const value = predictions[position] - targets[position];
+    if (gradient) gradient[position] = scale * value;
+    sums[(position - start) % SQUARE_SUM_LANES] += value * value;
+  }
 }
 
 /** Binary cross-entropy averaged over every value, predictions clipped to [ε, 1 − ε]. */
@@ -47,16 +98,8 @@ export function reconstructionLoss(loss: LossName, predictions: Float32Array, ta
 export function reconstructionLossAndGradient(
   loss: LossName, predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number,
 ): number {
+  if (loss === 'mse') return squaredErrorSum(predictions, targets, gradient, 2 / count, count) / count;
   let sum = 0;
-  if (loss === 'mse') {
-    const scale = 2 / count;
-    for (let position = 0; position < count; position++) {
-      const difference = predictions[position] - targets[position];
-      sum += difference * difference;
-      gradient[position] = scale * difference;
-    }
-    return sum / count;
-  }
   const scale = -1 / count;
   for (let position = 0; position < count; position++) {
     const value = predictions[position];

@@ -124,10 +124,14 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
     return buffers;
   };
 
-  /** Runs every layer on `inputs`, writing into the given buffers; noise is added before activation. */
+  /**
+   * Runs every layer on `inputs`, writing into the given buffers; noise is added before activation.
+   * With `activateLast` false the last layer stops at its pre-activation (a training step's output
+   * layer goes on in outputLayerLossAndGradient).
+   */
   const forwardInto = (
     inputs: Float32Array, rows: number, preActivations: Float32Array[], activations: Float32Array[],
-    noise?: (Float32Array | null)[],
+    noise?: (Float32Array | null)[], activateLast = true,
   ): void => {
     let current = inputs;
     for (let index = 0; index < layerCount; index++) {
@@ -142,7 +146,7 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
         const count = rows * columns;
         for (let position = 0; position < count; position++) preActivation[position] += layerNoise[position];
       }
-      kernels.applyActivation(layer.activation, preActivation, activations[index], rows * columns);
+      if (activateLast || index < layerCount - 1) kernels.applyActivation(layer.activation, preActivation, activations[index], rows * columns);
       current = activations[index];
     }
   };
@@ -171,10 +175,11 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
     const current = buffersFor(batchSize);
     const batch = readableBatch(givenBatch, current);
     const { preActivations, activations, gradients, weights, weightGradients, biasGradients } = current;
-    forwardInto(batch.inputs, batchSize, preActivations, activations, batch.preActivationNoise);
+    forwardInto(batch.inputs, batchSize, preActivations, activations, batch.preActivationNoise, false);
 
     const last = layerCount - 1;
-    const reconstructionLoss = kernels.reconstructionLossAndGradient(training.loss, activations[last], batch.targets, gradients[last], batchSize * outputSize);
+    const reconstructionLoss = kernels.outputLayerLossAndGradient(
+      layers[last].activation, training.loss, preActivations[last], activations[last], batch.targets, gradients[last], batchSize * outputSize);
     let activationPenaltySum = 0;
     const activationPenalty = training.l1ActivationPenalty;
     for (let index = last; index >= 0; index--) {
@@ -192,7 +197,8 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
           gradient[position] += value > 0 ? step : -step;
         }
       }
-      kernels.multiplyByActivationDerivative(layer.activation, preActivations[index], activations[index], gradient, count);
+      // The output layer's derivative was applied with its loss's gradient.
+      if (index < last) kernels.multiplyByActivationDerivative(layer.activation, preActivations[index], activations[index], gradient, count);
       const shape = { rows: batchSize, inputSize: layer.inputSize, outputSize: columns };
       products.weightGradient(shape, index === 0 ? batch.inputs : activations[index - 1], gradient, weightGradients[index]);
       products.biasGradient(shape, gradient, biasGradients[index]);

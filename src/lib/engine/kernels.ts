@@ -16,10 +16,30 @@ export interface StepKernels {
   applyActivation(activation: Activation, preActivation: Float32Array, output: Float32Array, count: number): void;
   multiplyByActivationDerivative(activation: Activation, preActivation: Float32Array, output: Float32Array, gradient: Float32Array, count: number): void;
   reconstructionLossAndGradient(loss: LossName, predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number): number;
+  /**
+   * The output layer's end of a step in one call: its activation (into `output`, whose contents are
+   * unspecified afterwards: a port may skip storing them), the reconstruction loss and its gradient
+   * (into `gradient`), and the activation's derivative applied to that gradient. Returns the loss.
+   * Defined as the three kernels one after the other (outputLayerInSteps); a port may fuse them
+   * into one pass with the same bits.
+   */
+  outputLayerLossAndGradient(
+    activation: Activation, loss: LossName, preActivation: Float32Array, output: Float32Array, targets: Float32Array, gradient: Float32Array, count: number,
+  ): number;
   /** Copies `bias` into each of the first `rows` rows of `output` (row-major, `bias.length` columns). */
   broadcastRows(bias: Float32Array, output: Float32Array, rows: number): void;
   /** Every optimizer's update loop. */
   optimizerUpdates: OptimizerUpdates;
+}
+
+/** outputLayerLossAndGradient as its definition: the three kernels of `kernels` one after the other. */
+export function outputLayerInSteps(kernels: Pick<StepKernels, 'applyActivation' | 'reconstructionLossAndGradient' | 'multiplyByActivationDerivative'>): StepKernels['outputLayerLossAndGradient'] {
+  return (activation, loss, preActivation, output, targets, gradient, count) => {
+    kernels.applyActivation(activation, preActivation, output, count);
+    const value = kernels.reconstructionLossAndGradient(loss, output, targets, gradient, count);
+    kernels.multiplyByActivationDerivative(activation, preActivation, output, gradient, count);
+    return value;
+  };
 }
 
 /** The reference kernels: the TypeScript definitions themselves. */
@@ -28,6 +48,7 @@ export const TYPESCRIPT_KERNELS: StepKernels = {
   applyActivation,
   multiplyByActivationDerivative,
   reconstructionLossAndGradient,
+  outputLayerLossAndGradient: outputLayerInSteps({ applyActivation, reconstructionLossAndGradient, multiplyByActivationDerivative }),
   broadcastRows(bias, output, rows) {
     for (let row = 0; row < rows; row++) output.set(bias, row * bias.length);
   },

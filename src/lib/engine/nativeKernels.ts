@@ -9,7 +9,7 @@
 import * as path from 'path';
 import { findProjectRoot } from '../paths';
 import { Activation, LossName } from '../spec';
-import { TYPESCRIPT_KERNELS, StepKernels } from './kernels';
+import { outputLayerInSteps, TYPESCRIPT_KERNELS, StepKernels } from './kernels';
 import { AdamUpdate, MomentumUpdate, ScaledUpdate, SgdUpdate } from './optimizers';
 
 /** Where native/build.js leaves the addon, under the package's root. */
@@ -28,6 +28,7 @@ interface KernelsAddon {
   softplusDerivative(preActivation: Float32Array, gradient: Float32Array, count: number): void;
   meanSquaredErrorGradient(predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number): number;
   meanSquaredError(predictions: Float32Array, targets: Float32Array, count: number): number;
+  sigmoidSquaredErrorGradient(preActivation: Float32Array, targets: Float32Array, gradient: Float32Array, count: number): number;
   sgdStep: SgdUpdate;
   momentumStep: MomentumUpdate;
   rmspropStep: ScaledUpdate;
@@ -44,7 +45,7 @@ function loadAddon(): AddonLoad {
     // Required lazily: importing the library must work where the addon was never built.
     const addon = require(file) as KernelsAddon;
     // An addon built from an older checkout lacks the newer exports: then none of it is used.
-    const missing = ['adamStep', 'sgdStep', 'momentumStep', 'rmspropStep', 'adagradStep'].filter((name) => typeof (addon as unknown as Record<string, unknown>)[name] !== 'function');
+    const missing = ['adamStep', 'sgdStep', 'momentumStep', 'rmspropStep', 'adagradStep', 'sigmoidSquaredErrorGradient'].filter((name) => typeof (addon as unknown as Record<string, unknown>)[name] !== 'function');
     if (missing.length > 0) return { addon: null, reason: `${file} has no ${missing.join(', ')} (rebuild it: npm run build:native)` };
     return { addon };
   } catch (error) {
@@ -57,48 +58,52 @@ export function loadNativeKernels(): { kernels: StepKernels; reason?: undefined 
   const load = loadAddon();
   if (!load.addon) return { kernels: null, reason: load.reason };
   const addon = load.addon;
-  return {
-    kernels: {
-      name: 'native',
-      applyActivation(activation: Activation, preActivation: Float32Array, output: Float32Array, count: number) {
-        switch (activation.name) {
-          case 'relu':
-            return addon.relu(preActivation, output, count);
-          case 'leakyRelu':
-            return addon.leakyRelu(preActivation, output, count, activation.slope);
-          case 'sigmoid':
-            return addon.sigmoid(preActivation, output, count);
-          default:
-            return TYPESCRIPT_KERNELS.applyActivation(activation, preActivation, output, count);
-        }
-      },
-      multiplyByActivationDerivative(activation: Activation, preActivation: Float32Array, output: Float32Array, gradient: Float32Array, count: number) {
-        switch (activation.name) {
-          case 'relu':
-            return addon.reluDerivative(preActivation, gradient, count);
-          case 'leakyRelu':
-            return addon.leakyReluDerivative(preActivation, gradient, count, activation.slope);
-          case 'elu':
-            return addon.eluDerivative(preActivation, output, gradient, count, activation.alpha);
-          case 'sigmoid':
-            return addon.sigmoidDerivative(output, gradient, count);
-          case 'tanh':
-            return addon.tanhDerivative(output, gradient, count);
-          case 'softplus':
-            return addon.softplusDerivative(preActivation, gradient, count);
-          case 'linear':
-            return;
-        }
-      },
-      reconstructionLossAndGradient(loss: LossName, predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number) {
-        return loss === 'mse'
-          ? addon.meanSquaredErrorGradient(predictions, targets, gradient, count)
-          : TYPESCRIPT_KERNELS.reconstructionLossAndGradient(loss, predictions, targets, gradient, count);
-      },
-      broadcastRows(bias: Float32Array, output: Float32Array, rows: number) {
-        addon.broadcastRows(bias, output, rows, bias.length);
-      },
-      optimizerUpdates: { sgd: addon.sgdStep, momentum: addon.momentumStep, rmsprop: addon.rmspropStep, adagrad: addon.adagradStep, adam: addon.adamStep },
+  const kernels: StepKernels = {
+    name: 'native',
+    applyActivation(activation: Activation, preActivation: Float32Array, output: Float32Array, count: number) {
+      switch (activation.name) {
+        case 'relu':
+          return addon.relu(preActivation, output, count);
+        case 'leakyRelu':
+          return addon.leakyRelu(preActivation, output, count, activation.slope);
+        case 'sigmoid':
+          return addon.sigmoid(preActivation, output, count);
+        default:
+          return TYPESCRIPT_KERNELS.applyActivation(activation, preActivation, output, count);
+      }
     },
+    multiplyByActivationDerivative(activation: Activation, preActivation: Float32Array, output: Float32Array, gradient: Float32Array, count: number) {
+      switch (activation.name) {
+        case 'relu':
+          return addon.reluDerivative(preActivation, gradient, count);
+        case 'leakyRelu':
+          return addon.leakyReluDerivative(preActivation, gradient, count, activation.slope);
+        case 'elu':
+          return addon.eluDerivative(preActivation, output, gradient, count, activation.alpha);
+        case 'sigmoid':
+          return addon.sigmoidDerivative(output, gradient, count);
+        case 'tanh':
+          return addon.tanhDerivative(output, gradient, count);
+        case 'softplus':
+          return addon.softplusDerivative(preActivation, gradient, count);
+        case 'linear':
+          return;
+      }
+    },
+    reconstructionLossAndGradient(loss: LossName, predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number) {
+      return loss === 'mse'
+        ? addon.meanSquaredErrorGradient(predictions, targets, gradient, count)
+        : TYPESCRIPT_KERNELS.reconstructionLossAndGradient(loss, predictions, targets, gradient, count);
+    },
+    outputLayerLossAndGradient(activation, loss, preActivation, output, targets, gradient, count) {
+      if (activation.name === 'sigmoid' && loss === 'mse') return addon.sigmoidSquaredErrorGradient(preActivation, targets, gradient, count);
+      return inSteps(activation, loss, preActivation, output, targets, gradient, count);
+    },
+    broadcastRows(bias: Float32Array, output: Float32Array, rows: number) {
+      addon.broadcastRows(bias, output, rows, bias.length);
+    },
+    optimizerUpdates: { sgd: addon.sgdStep, momentum: addon.momentumStep, rmsprop: addon.rmspropStep, adagrad: addon.adagradStep, adam: addon.adamStep },
   };
+  const inSteps = outputLayerInSteps(kernels);
+  return { kernels };
 }

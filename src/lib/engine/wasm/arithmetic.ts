@@ -7,9 +7,10 @@
  * the old one left to the garbage collector.
  */
 import { Activation, LossName } from '../../spec';
-import { TYPESCRIPT_KERNELS, StepKernels } from '../kernels';
+import { outputLayerInSteps, TYPESCRIPT_KERNELS, StepKernels } from '../kernels';
 import { MatrixProducts } from '../matrixProducts';
-import { ADAM_BETA1, ADAM_BETA2, OPTIMIZER_EPSILON } from '../optimizers';
+import { ADAM_FLOAT32_CONSTANTS } from '../optimizers';
+import { addSquaredErrors, combineSquareSums, SQUARE_SUM_LANES } from '../../losses';
 import { assembleModule } from './assembler';
 import { elementwiseFunctions } from './elementwiseKernels';
 import { gemmFunction, PANEL_COLUMNS } from './gemmKernel';
@@ -18,7 +19,7 @@ import { gemmFunction, PANEL_COLUMNS } from './gemmKernel';
  * Part of the engine's identity: change it whenever the kernel's order of operations changes,
  * since results cached under the old identity would then differ in the last bits.
  */
-export const WASM_KERNEL_VERSION = 1;
+export const WASM_KERNEL_VERSION = 2;
 
 const FLOAT_BYTES = 4;
 const PAGE_BYTES = 65536;
@@ -35,7 +36,7 @@ interface KernelExports {
   reluDerivative(preActivation: number, gradient: number, count: number): void;
   sigmoid(preActivation: number, output: number, count: number): void;
   sigmoidDerivative(output: number, gradient: number, count: number): void;
-  meanSquaredErrorGradient(predictions: number, targets: number, gradient: number, count: number, scale: number): number;
+  squaredErrorBlocks(predictions: number, targets: number, gradient: number, count: number, scale: number, sums: number): void;
   adamStep(
     parameters: number, gradients: number, firstMoment: number, secondMoment: number, count: number,
     learningRate: number, firstCorrection: number, secondCorrection: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
@@ -77,6 +78,8 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
   /** Byte offsets of the packed panel and of a single 1.0 (the vector that sums columns). */
   let packOffset = 0;
   let oneOffset = 0;
+  /** The loss kernel's eight running sums (float64), read back after its whole blocks. */
+  let squareSums = new Float64Array(SQUARE_SUM_LANES);
 
   const offsetOf = (array: Float32Array): number => {
     if (!memory || array.buffer !== memory.buffer) throw new Error('the wasm products read only arrays of their current region');
@@ -109,9 +112,12 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
       offset += aligned(depth * PANEL_COLUMNS * FLOAT_BYTES);
       oneOffset = offset;
       offset += ALIGNMENT_BYTES;
+      const sumsOffset = offset;
+      offset += SQUARE_SUM_LANES * 8;
       memory = new WebAssembly.Memory({ initial: Math.ceil(offset / PAGE_BYTES) });
       instance = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as KernelExports;
       new Float32Array(memory.buffer, oneOffset, 1)[0] = 1;
+      squareSums = new Float64Array(memory.buffer, sumsOffset, SQUARE_SUM_LANES);
       const buffer = memory.buffer;
       return lengths.map((length, index) => new Float32Array(buffer, offsets[index], length));
     },
@@ -154,9 +160,15 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
       if (loss !== 'mse' || !inRegion(count, predictions, targets, gradient)) {
         return TYPESCRIPT_KERNELS.reconstructionLossAndGradient(loss, predictions, targets, gradient, count);
       }
-      // losses.ts: the gradient is (2 / count)·(p − t), the loss the sum of squares over count.
-      return kernel().meanSquaredErrorGradient(predictions.byteOffset, targets.byteOffset, gradient.byteOffset, count, 2 / count) / count;
+      // losses.ts: the gradient is (2 / count)·(p − t), the loss the sum of squares over count,
+      // summed in eight running sums: the kernel runs the whole blocks of eight, the rest is added here.
+      const scale = 2 / count;
+      const blocksEnd = count - (count % SQUARE_SUM_LANES);
+      kernel().squaredErrorBlocks(predictions.byteOffset, targets.byteOffset, gradient.byteOffset, blocksEnd, scale, squareSums.byteOffset);
+      addSquaredErrors(predictions, targets, gradient, scale, blocksEnd, count, squareSums);
+      return combineSquareSums(squareSums) / count;
     },
+    outputLayerLossAndGradient: (...args) => inSteps(...args),
     broadcastRows: TYPESCRIPT_KERNELS.broadcastRows,
     optimizerUpdates: {
       ...TYPESCRIPT_KERNELS.optimizerUpdates,
@@ -164,12 +176,14 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
         if (!inRegion(count, parameters, gradients, firstMoment, secondMoment)) {
           return TYPESCRIPT_KERNELS.optimizerUpdates.adam(parameters, gradients, firstMoment, secondMoment, count, learningRate, firstCorrection, secondCorrection);
         }
+        const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon } = ADAM_FLOAT32_CONSTANTS;
         kernel().adamStep(parameters.byteOffset, gradients.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, count,
-          learningRate, firstCorrection, secondCorrection, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, OPTIMIZER_EPSILON);
+          learningRate, firstCorrection, secondCorrection, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
       },
     },
   };
 
+  const inSteps = outputLayerInSteps(kernels);
   return { products, kernels };
 }
 
