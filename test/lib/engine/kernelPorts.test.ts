@@ -111,6 +111,26 @@ for (const port of PORTS) {
     });
   }
 
+  for (const activation of ACTIVATIONS) {
+    for (const loss of ['mse', 'binaryCrossEntropy'] as const) {
+      test(`${port.name} output layer (${JSON.stringify(activation)}, ${loss}) in one call gives the bits of its three kernels in turn`, { skip: port.skip }, () => {
+        const [preActivation, output, targets, gradient] = port.arrays([COUNT, COUNT, COUNT, COUNT]);
+        preActivation.set(testValues(COUNT, 7));
+        const random = createRandom(8, 'targets');
+        targets.set(new Float32Array(COUNT).map(() => random.next()));
+        const expectedGradient = new Float32Array(COUNT);
+        const expectedLoss = TYPESCRIPT_KERNELS.outputLayerLossAndGradient(activation, loss, preActivation.slice(), new Float32Array(COUNT), targets.slice(), expectedGradient, COUNT);
+        const actualLoss = port.kernels().outputLayerLossAndGradient(activation, loss, preActivation, output, targets, gradient, COUNT);
+        assert.ok(Object.is(actualLoss, expectedLoss), `loss ${actualLoss} vs ${expectedLoss}`);
+        // A NaN that V8's Math functions made (elu, tanh and softplus stay in TypeScript) carries a
+        // payload the native loss kernel passes on and V8's own arithmetic drops: any NaN is that NaN there.
+        const nanPayloadsDiffer = port.name === 'native' && ['elu', 'tanh', 'softplus'].includes(activation.name);
+        if (nanPayloadsDiffer) gradient.forEach((value, index) => Number.isNaN(value) && Number.isNaN(expectedGradient[index]) && (gradient[index] = expectedGradient[index]));
+        assertSameBits(gradient, expectedGradient, 'gradient');
+      });
+    }
+  }
+
   // Each optimizer's loop over 20 steps, its state carried over, on gradients that include the special values.
   const OTHER_UPDATES: { name: string; initialState: number; step: (updates: OptimizerUpdates, parameters: Float32Array, gradients: Float32Array, state: Float32Array) => void }[] = [
     { name: 'SGD', initialState: 0, step: (updates, parameters, gradients) => updates.sgd(parameters, gradients, COUNT, 0.1) },
