@@ -28,7 +28,7 @@ import type { TrainingEngine } from '../src/lib/engine/types';
 import { Measurement, measureTorch, measureTorchProducts, runChild } from './bench/children';
 import { defaultModel, digitBatches } from './bench/fixtures';
 
-const MEASUREMENT_KINDS = ['project', 'stepLimit', 'blasEngine', 'wasmEngine', 'tfjsEngine', 'modelFit'] as const;
+const MEASUREMENT_KINDS = ['project', 'stepLimit', 'fullScale', 'fullScaleValidated', 'blasEngine', 'wasmEngine', 'tfjsEngine', 'modelFit'] as const;
 type MeasurementKind = (typeof MEASUREMENT_KINDS)[number];
 
 /**
@@ -40,6 +40,8 @@ const PLAN: { kind: MeasurementKind; batchSize: number; engine?: string }[] = [
   { kind: 'project', batchSize: 512, engine: 'auto' },
   { kind: 'project', batchSize: 128, engine: 'wasm' },
   { kind: 'project', batchSize: 512, engine: 'wasm' },
+  { kind: 'fullScale', batchSize: 128 },
+  { kind: 'fullScaleValidated', batchSize: 128 },
   { kind: 'stepLimit', batchSize: 128, engine: 'blas' },
   { kind: 'stepLimit', batchSize: 512, engine: 'blas' },
   { kind: 'stepLimit', batchSize: 128, engine: 'wasm' },
@@ -189,6 +191,8 @@ async function measureModelFit(batchSize: number): Promise<Measurement> {
 async function measure(kind: MeasurementKind, batchSize: number, enginePreference: string): Promise<void> {
   const result =
     kind === 'project' ? await measureProject(batchSize, enginePreference)
+      : kind === 'fullScale' || kind === 'fullScaleValidated'
+        ? await (await import('./bench/fullScale')).measureFullScale({ batchSize, validation: kind === 'fullScaleValidated' })
       : kind === 'stepLimit' ? (await import('./bench/stepLimit')).measureStepLimit({ engine: enginePreference === 'wasm' ? 'wasm' : 'blas', batchSize })
       : kind === 'modelFit' ? await measureModelFit(batchSize)
         : await measureEngine(kind, batchSize);

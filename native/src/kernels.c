@@ -98,11 +98,16 @@ HOT void elu_derivative(const float *pre_activation, const float *output, float 
   }
 }
 
+/* activations.ts FLOAT32_SMALLEST_NORMAL: the sigmoid's derivative sets smaller results to +0 (see there). */
+static inline float flush_subnormal(float value) {
+  return fabsf(value) < 0x1p-126f ? 0.0f : value;
+}
+
 /* multiplyByActivationDerivative, sigmoid. */
 HOT void sigmoid_derivative(const float *output, float *gradient, size_t count) {
   for (size_t index = 0; index < count; index++) {
     const double value = output[index];
-    gradient[index] = (float)((double)gradient[index] * (value * (1 - value)));
+    gradient[index] = flush_subnormal((float)((double)gradient[index] * (value * (1 - value))));
   }
 }
 
@@ -203,7 +208,7 @@ HOT double sigmoid_squared_error_gradient(const float *pre_activation, const flo
     }
     for (size_t index = 0; index < length; index++) {
       const double activation = activations[index];
-      chunk_gradient[index] = (float)((double)chunk_gradient[index] * (activation * (1 - activation)));
+      chunk_gradient[index] = flush_subnormal((float)((double)chunk_gradient[index] * (activation * (1 - activation))));
     }
   }
   return combine_square_sums(sums) / (double)count;

@@ -63,13 +63,17 @@ HOT void adam_step(float *parameters, const float *gradients, float *first_momen
   const float beta2 = (float)ADAM_BETA2;
   const float one_minus_beta2 = (float)(1 - ADAM_BETA2);
   const float epsilon = (float)OPTIMIZER_EPSILON;
+  /* ADAM_FLOAT32_CONSTANTS.momentFloor, 2^-100: smaller moments are set to 0 (see there). */
+  const float moment_floor = 0x1p-100f;
   const float rate = (float)learning_rate;
   const float first_scale = (float)first_correction;
   const float second_scale = (float)second_correction;
   for (size_t index = 0; index < count; index++) {
     const float gradient = gradients[index];
-    const float first = beta1 * first_moment[index] + one_minus_beta1 * gradient;
-    const float second = beta2 * second_moment[index] + one_minus_beta2 * gradient * gradient;
+    float first = beta1 * first_moment[index] + one_minus_beta1 * gradient;
+    float second = beta2 * second_moment[index] + one_minus_beta2 * gradient * gradient;
+    first = fabsf(first) < moment_floor ? 0.0f : first;
+    second = second < moment_floor ? 0.0f : second;
     first_moment[index] = first;
     second_moment[index] = second;
     parameters[index] = parameters[index] - (rate * first * first_scale) / (sqrtf(second * second_scale) + epsilon);

@@ -65,6 +65,7 @@ export function profileStep(options: ProfileOptions): void {
     multiplyByActivationDerivative: timed(kernels.multiplyByActivationDerivative, (activation) => `derivative ${activation.name}`),
     reconstructionLossAndGradient: timed(kernels.reconstructionLossAndGradient, () => 'loss and its gradient'),
     outputLayerLossAndGradient: timed(kernels.outputLayerLossAndGradient, (activation) => `output layer: ${activation.name}, loss, gradient, derivative`),
+    meanSquaredError: kernels.meanSquaredError,
     broadcastRows: timed(kernels.broadcastRows, () => 'bias rows (all layers)'),
     optimizerUpdates: { ...kernels.optimizerUpdates, adam: timed(kernels.optimizerUpdates.adam, () => 'Adam') },
   };

@@ -5,7 +5,7 @@
  */
 import { Dataset } from './data/idx';
 import { TrainingEngine } from './engine/types';
-import { meanSquaredError, reconstructionLoss } from './losses';
+import { reconstructionLoss } from './losses';
 import { LossName, NetworkSpec } from './spec';
 
 /**
@@ -107,7 +107,8 @@ export function evaluateOnSet(
   const computed = engine.forward(inputs, count, activations);
   const reconstructions = computed[computed.length - 1];
   const valueCount = count * network.layers[network.layers.length - 1].outputSize;
-  const squaredError = meanSquaredError(reconstructions, targets, valueCount);
+  if (targets.length < valueCount) throw new Error(`evaluateOnSet: ${valueCount} reconstructed values for ${targets.length} targets`);
+  const squaredError = engine.meanSquaredError(reconstructions, targets, valueCount);
   return {
     // The MSE loss is the metric itself: one pass over the set, not two.
     loss: loss === 'mse' ? squaredError : reconstructionLoss(loss, reconstructions, targets, valueCount),

@@ -5,7 +5,7 @@
  * (nativeKernels.ts). The ports compute the same operations in the same order and give the same
  * bits, so which one ran is not part of an engine's identity.
  */
-import { reconstructionLossAndGradient } from '../losses';
+import { meanSquaredError, reconstructionLossAndGradient } from '../losses';
 import { Activation, LossName } from '../spec';
 import { applyActivation, multiplyByActivationDerivative } from './activations';
 import { OPTIMIZER_UPDATES, OptimizerUpdates } from './optimizers';
@@ -26,6 +26,8 @@ export interface StepKernels {
   outputLayerLossAndGradient(
     activation: Activation, loss: LossName, preActivation: Float32Array, output: Float32Array, targets: Float32Array, gradient: Float32Array, count: number,
   ): number;
+  /** losses.ts meanSquaredError over the first `count` values. */
+  meanSquaredError(predictions: Float32Array, targets: Float32Array, count: number): number;
   /** Copies `bias` into each of the first `rows` rows of `output` (row-major, `bias.length` columns). */
   broadcastRows(bias: Float32Array, output: Float32Array, rows: number): void;
   /** Every optimizer's update loop. */
@@ -49,6 +51,7 @@ export const TYPESCRIPT_KERNELS: StepKernels = {
   multiplyByActivationDerivative,
   reconstructionLossAndGradient,
   outputLayerLossAndGradient: outputLayerInSteps({ applyActivation, reconstructionLossAndGradient, multiplyByActivationDerivative }),
+  meanSquaredError,
   broadcastRows(bias, output, rows) {
     for (let row = 0; row < rows; row++) output.set(bias, row * bias.length);
   },

@@ -99,7 +99,8 @@ export function loadNativeKernels(): { kernels: StepKernels; reason?: undefined 
       if (activation.name === 'sigmoid' && loss === 'mse') return addon.sigmoidSquaredErrorGradient(preActivation, targets, gradient, count);
       return inSteps(activation, loss, preActivation, output, targets, gradient, count);
     },
-    broadcastRows(bias: Float32Array, output: Float32Array, rows: number) {
+    meanSquaredError: addon.meanSquaredError,
+  broadcastRows(bias: Float32Array, output: Float32Array, rows: number) {
       addon.broadcastRows(bias, output, rows, bias.length);
     },
     optimizerUpdates: { sgd: addon.sgdStep, momentum: addon.momentumStep, rmsprop: addon.rmspropStep, adagrad: addon.adagradStep, adam: addon.adamStep },

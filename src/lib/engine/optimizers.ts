@@ -112,6 +112,14 @@ export const ADAM_FLOAT32_CONSTANTS = {
   beta2: Math.fround(ADAM_BETA2),
   oneMinusBeta2: Math.fround(1 - ADAM_BETA2),
   epsilon: Math.fround(OPTIMIZER_EPSILON),
+  /**
+   * Moments smaller than this (2^−100) are set to 0. A moment that stops receiving gradient (a
+   * weight of a pixel that is almost always blank) decays by β every step into float32's subnormal
+   * range, where every operation on it costs a microcode assist of about a hundred cycles: after a
+   * thousand steps of MNIST, Adam took five times as long. Below 2^−100 a moment moves its
+   * parameter by less than 1e−21 per step, and the cut keeps every product of the update normal.
+   */
+  momentFloor: 2 ** -100,
 } as const;
 
 /**
@@ -125,14 +133,16 @@ export const ADAM_FLOAT32_CONSTANTS = {
  */
 export const adamUpdate: AdamUpdate = (parameters, gradients, firstMoment, secondMoment, count, learningRate, firstCorrection, secondCorrection) => {
   const round = Math.fround;
-  const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon } = ADAM_FLOAT32_CONSTANTS;
+  const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, momentFloor } = ADAM_FLOAT32_CONSTANTS;
   const rate = round(learningRate);
   const firstScale = round(firstCorrection);
   const secondScale = round(secondCorrection);
   for (let index = 0; index < count; index++) {
     const gradient = gradients[index];
-    const first = round(round(beta1 * firstMoment[index]) + round(oneMinusBeta1 * gradient));
-    const second = round(round(beta2 * secondMoment[index]) + round(round(oneMinusBeta2 * gradient) * gradient));
+    let first = round(round(beta1 * firstMoment[index]) + round(oneMinusBeta1 * gradient));
+    let second = round(round(beta2 * secondMoment[index]) + round(round(oneMinusBeta2 * gradient) * gradient));
+    first = Math.abs(first) < momentFloor ? 0 : first;
+    second = second < momentFloor ? 0 : second;
     firstMoment[index] = first;
     secondMoment[index] = second;
     const step = round(round(round(rate * first) * firstScale) / round(round(Math.sqrt(round(second * secondScale))) + epsilon));

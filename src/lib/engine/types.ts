@@ -43,6 +43,12 @@ export interface TrainingEngine {
    * test set cost more in page faults than the products that fill them.
    */
   forward(inputs: Float32Array, count: number, outputs?: Float32Array[]): Float32Array[];
+  /**
+   * Mean squared error of `count` predictions against targets, with the bits of losses.ts
+   * meanSquaredError: evaluation calls it on a whole set's reconstructions, on the engine's native
+   * port of it where there is one.
+   */
+  meanSquaredError(predictions: Float32Array, targets: Float32Array, count: number): number;
   /** A copy of the current parameters. */
   getParameters(): Parameters;
   /** Frees native or tensor memory. */

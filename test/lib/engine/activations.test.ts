@@ -71,3 +71,14 @@ test('the derivatives at 0 take tfjs values: relu 0, leaky ReLU its slope, elu a
 test('relu gives +0, not -0, for negative inputs', () => {
   assert.ok(Object.is(activate({ name: 'relu' }, new Float32Array([-3]))[0], 0));
 });
+
+test('the sigmoid derivative sets subnormal results to +0 and keeps every other value', () => {
+  const output = Float32Array.from([1e-30, 0.5, 1e-30, 0.25]);
+  const gradient = Float32Array.from([1e-10, 1e-40, -1e-5, 2]);
+  multiplyByActivationDerivative({ name: 'sigmoid' }, output, output, gradient, 4);
+  // 1e-10 · 1e-30 and 1e-40 · 0.25 are subnormal in float32; −1e-5 · 1e-30 is normal.
+  assert.ok(Object.is(gradient[0], 0));
+  assert.ok(Object.is(gradient[1], 0));
+  assert.equal(gradient[2], Math.fround(Math.fround(-1e-5) * (Math.fround(1e-30) * (1 - Math.fround(1e-30)))));
+  assert.equal(gradient[3], 0.375);
+});

@@ -111,6 +111,20 @@ for (const port of PORTS) {
     });
   }
 
+  test(`${port.name} MSE alone gives the TypeScript's bits`, { skip: port.skip }, () => {
+    const [predictions, targets] = port.arrays([COUNT, COUNT]);
+    predictions.set(testValues(COUNT, 11));
+    targets.set(testValues(COUNT, 12).map((value) => (Number.isFinite(value) ? value : 0.5)));
+    for (const count of [COUNT, COUNT - 3, 8, 5]) {
+      const expected = TYPESCRIPT_KERNELS.meanSquaredError(predictions.slice(), targets.slice(), count);
+      const actual = port.kernels().meanSquaredError(predictions, targets, count);
+      assert.ok(Object.is(actual, expected), `count ${count}: ${actual} vs ${expected}`);
+    }
+    predictions.set([0.25, 0.5, 1, 0, 0.75], 0);
+    targets.set([0, 0.5, 0.5, 1, 1], 0);
+    assert.ok(Object.is(port.kernels().meanSquaredError(predictions, targets, 5), TYPESCRIPT_KERNELS.meanSquaredError(predictions.slice(), targets.slice(), 5)));
+  });
+
   for (const activation of ACTIVATIONS) {
     for (const loss of ['mse', 'binaryCrossEntropy'] as const) {
       test(`${port.name} output layer (${JSON.stringify(activation)}, ${loss}) in one call gives the bits of its three kernels in turn`, { skip: port.skip }, () => {

@@ -169,6 +169,7 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
       return combineSquareSums(squareSums) / count;
     },
     outputLayerLossAndGradient: (...args) => inSteps(...args),
+    meanSquaredError: TYPESCRIPT_KERNELS.meanSquaredError,
     broadcastRows: TYPESCRIPT_KERNELS.broadcastRows,
     optimizerUpdates: {
       ...TYPESCRIPT_KERNELS.optimizerUpdates,

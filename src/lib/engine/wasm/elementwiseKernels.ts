@@ -7,7 +7,8 @@
  * they give the TypeScript kernels' bits. A kernel runs over pairs (or quads), then over the last
  * values one at a time with the same code on one lane.
  */
-import { LOGISTIC_CONSTANTS } from '../activations';
+import { FLOAT32_SMALLEST_NORMAL, LOGISTIC_CONSTANTS } from '../activations';
+import { ADAM_FLOAT32_CONSTANTS } from '../optimizers';
 import { Code, countedLoop, F32, F64, FunctionDefinition, I32, LocalAllocator, op, V128, ValueType } from './assembler';
 
 const FLOAT_BYTES = 4;
@@ -18,6 +19,8 @@ interface KernelBody {
   load(array: number): Code;
   /** Demotes `value` and stores it into an array at the current position. */
   store(array: number, value: Code): Code;
+  /** As store, with demoted values under FLOAT32_SMALLEST_NORMAL in magnitude set to +0. */
+  storeFlushed(array: number, value: Code): Code;
   /** Whether this copy of the body handles one value rather than two. */
   single: boolean;
 }
@@ -56,11 +59,17 @@ function elementwiseFunction(options: ElementwiseOptions): FunctionDefinition {
   const pairBytes = allocator.add(I32);
   const locals = kernelLocals(allocator);
   const address = (array: number): Code => [op.localGet(array), op.localGet(offset), op.i32Add];
+  const demoted = locals.vector('demoted');
   const body = (single: boolean): Code =>
     options.body({
       single,
       load: (array) => [address(array), single ? op.v128Load32Zero() : op.v128Load64Zero(), op.f64x2PromoteLowF32x4],
       store: (array, value) => [address(array), value, op.f32x4DemoteF64x2Zero, single ? op.v128Store32Lane0() : op.v128Store64Lane0()],
+      storeFlushed: (array, value) => [
+        address(array), value, op.f32x4DemoteF64x2Zero, op.localTee(demoted),
+        op.localGet(demoted), op.f32x4Abs, op.f32x4SplatConstant(FLOAT32_SMALLEST_NORMAL), op.f32x4Lt, op.v128AndNot,
+        single ? op.v128Store32Lane0() : op.v128Store64Lane0(),
+      ],
     }, locals);
   const code: Code = [
     // Bytes of the pairs: (count with its lowest bit cleared) × 4.
@@ -209,9 +218,9 @@ export function elementwiseFunctions(): FunctionDefinition[] {
     // sigmoidDerivative(output, gradient, count): gradient × (a · (1 − a)).
     elementwiseFunction({
       name: 'sigmoidDerivative', arrays: 2, scalars: 0,
-      body: ({ load, store }, locals) => {
+      body: ({ load, storeFlushed }, locals) => {
         const value = locals.vector('value');
-        return [load(0), op.localSet(value), store(1, [load(1), get(value), op.f64Splat(1), get(value), op.f64x2Sub, op.f64x2Mul, op.f64x2Mul])];
+        return [load(0), op.localSet(value), storeFlushed(1, [load(1), get(value), op.f64Splat(1), get(value), op.f64x2Sub, op.f64x2Mul, op.f64x2Mul])];
       },
     }),
     // adamStep(parameters, gradients, firstMoment, secondMoment, count,
@@ -219,6 +228,7 @@ export function elementwiseFunctions(): FunctionDefinition[] {
     float32Function({
       name: 'adamStep', arrays: 4, scalars: 8,
       body: ({ load, store }, locals) => {
+        const { momentFloor } = ADAM_FLOAT32_CONSTANTS;
         const scalar = (index: number): Code => [get(5 + index), op.f32x4Splat];
         const gradient = locals.vector('gradient');
         const first = locals.vector('first');
@@ -227,6 +237,9 @@ export function elementwiseFunctions(): FunctionDefinition[] {
           load(1), op.localSet(gradient),
           scalar(3), load(2), op.f32x4Mul, scalar(4), get(gradient), op.f32x4Mul, op.f32x4Add, op.localSet(first),
           scalar(5), load(3), op.f32x4Mul, scalar(6), get(gradient), op.f32x4Mul, get(gradient), op.f32x4Mul, op.f32x4Add, op.localSet(second),
+          // Moments under the floor become +0: the value with every bit of the lanes where |m| < floor cleared.
+          get(first), get(first), op.f32x4Abs, op.f32x4SplatConstant(momentFloor), op.f32x4Lt, op.v128AndNot, op.localSet(first),
+          get(second), get(second), op.f32x4SplatConstant(momentFloor), op.f32x4Lt, op.v128AndNot, op.localSet(second),
           store(2, get(first)),
           store(3, get(second)),
           store(0, [
