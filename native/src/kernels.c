@@ -103,11 +103,11 @@ static inline float flush_subnormal(float value) {
   return fabsf(value) < 0x1p-126f ? 0.0f : value;
 }
 
-/* multiplyByActivationDerivative, sigmoid. */
+/* multiplyByActivationDerivative, sigmoid: in float32. */
 HOT void sigmoid_derivative(const float *output, float *gradient, size_t count) {
   for (size_t index = 0; index < count; index++) {
-    const double value = output[index];
-    gradient[index] = flush_subnormal((float)((double)gradient[index] * (value * (1 - value))));
+    const float value = output[index];
+    gradient[index] = flush_subnormal(gradient[index] * (value * (1 - value)));
   }
 }
 
@@ -133,25 +133,46 @@ static inline double combine_square_sums(const double *sums) {
   return ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));
 }
 
+/* Values per chunk of the loss kernels: a chunk's differences (and activations) stay in L1. */
+#define CHUNK 256
+
 /*
- * losses.ts reconstructionLossAndGradient, mse (squaredErrorSum with a gradient): value i goes into
- * running sum i mod 8, so that the eight sums fill a vector register instead of waiting on each other.
+ * Adds the squares of a chunk's float32 differences into the eight running sums, value i into sum
+ * i mod 8 (losses.ts squaredErrorSum). Every chunk but the last is a multiple of eight long, so the
+ * last one's partial block starts at a multiple of eight too. A float32 difference squares exactly
+ * in double precision.
  */
-HOT double mean_squared_error_gradient(const float *predictions, const float *targets, float *gradient, size_t count) {
-  const double scale = 2.0 / (double)count;
-  double sums[SQUARE_SUM_LANES] = {0};
-  const size_t blocks_end = count - count % SQUARE_SUM_LANES;
+static inline void add_squares(const float *differences, size_t length, double *sums) {
+  const size_t blocks_end = length - length % SQUARE_SUM_LANES;
   for (size_t block = 0; block < blocks_end; block += SQUARE_SUM_LANES) {
     for (size_t lane = 0; lane < SQUARE_SUM_LANES; lane++) {
-      const double difference = (double)predictions[block + lane] - (double)targets[block + lane];
-      gradient[block + lane] = (float)(scale * difference);
+      const double difference = differences[block + lane];
       sums[lane] += difference * difference;
     }
   }
-  for (size_t position = blocks_end; position < count; position++) {
-    const double difference = (double)predictions[position] - (double)targets[position];
-    gradient[position] = (float)(scale * difference);
-    sums[position - blocks_end] += difference * difference;
+  for (size_t index = blocks_end; index < length; index++) {
+    const double difference = differences[index];
+    sums[index - blocks_end] += difference * difference;
+  }
+}
+
+/*
+ * losses.ts reconstructionLossAndGradient, mse (squaredErrorSum with a gradient): float32
+ * differences and gradient, squares summed in double in eight running sums so that the sums fill a
+ * vector register instead of waiting on each other.
+ */
+HOT double mean_squared_error_gradient(const float *predictions, const float *targets, float *gradient, size_t count) {
+  const float scale = (float)(2.0 / (double)count);
+  double sums[SQUARE_SUM_LANES] = {0};
+  float differences[CHUNK];
+  for (size_t start = 0; start < count; start += CHUNK) {
+    const size_t length = count - start < CHUNK ? count - start : CHUNK;
+    for (size_t index = 0; index < length; index++) {
+      const float difference = predictions[start + index] - targets[start + index];
+      differences[index] = difference;
+      gradient[start + index] = difference * scale;
+    }
+    add_squares(differences, length, sums);
   }
   return combine_square_sums(sums) / (double)count;
 }
@@ -159,57 +180,37 @@ HOT double mean_squared_error_gradient(const float *predictions, const float *ta
 /* losses.ts meanSquaredError (squaredErrorSum without a gradient). */
 HOT double mean_squared_error(const float *predictions, const float *targets, size_t count) {
   double sums[SQUARE_SUM_LANES] = {0};
-  const size_t blocks_end = count - count % SQUARE_SUM_LANES;
-  for (size_t block = 0; block < blocks_end; block += SQUARE_SUM_LANES) {
-    for (size_t lane = 0; lane < SQUARE_SUM_LANES; lane++) {
-      const double difference = (double)predictions[block + lane] - (double)targets[block + lane];
-      sums[lane] += difference * difference;
-    }
-  }
-  for (size_t position = blocks_end; position < count; position++) {
-    const double difference = (double)predictions[position] - (double)targets[position];
-    sums[position - blocks_end] += difference * difference;
+  float differences[CHUNK];
+  for (size_t start = 0; start < count; start += CHUNK) {
+    const size_t length = count - start < CHUNK ? count - start : CHUNK;
+    for (size_t index = 0; index < length; index++) differences[index] = predictions[start + index] - targets[start + index];
+    add_squares(differences, length, sums);
   }
   return combine_square_sums(sums) / (double)count;
 }
-
-/* Values per chunk of the fused output layer: its activations stay in a stack buffer in L1. */
-#define OUTPUT_CHUNK 256
 
 /*
  * kernels.ts outputLayerLossAndGradient for a sigmoid output and the MSE: the sigmoid, the loss and
  * its gradient, and the sigmoid's derivative in one pass over memory, with the bits of the three
  * kernels run one after the other (each intermediate rounded to float32 as the arrays between them
- * would round it). A chunk's activations go to a small buffer rather than to memory, in a loop of
- * their own so that both loops vectorize; the step does not need them afterwards.
+ * would round it). A chunk's activations go to a small buffer rather than to memory, in loops of
+ * their own so that each vectorizes; the step does not need them afterwards.
  */
 HOT double sigmoid_squared_error_gradient(const float *pre_activation, const float *targets, float *gradient, size_t count) {
-  const double scale = 2.0 / (double)count;
+  const float scale = (float)(2.0 / (double)count);
   double sums[SQUARE_SUM_LANES] = {0};
-  float activations[OUTPUT_CHUNK];
-  for (size_t start = 0; start < count; start += OUTPUT_CHUNK) {
-    const size_t length = count - start < OUTPUT_CHUNK ? count - start : OUTPUT_CHUNK;
-    const float *chunk_targets = targets + start;
-    float *chunk_gradient = gradient + start;
+  float activations[CHUNK];
+  float differences[CHUNK];
+  for (size_t start = 0; start < count; start += CHUNK) {
+    const size_t length = count - start < CHUNK ? count - start : CHUNK;
     for (size_t index = 0; index < length; index++) activations[index] = logistic(pre_activation[start + index]);
-    const size_t blocks_end = length - length % SQUARE_SUM_LANES;
-    for (size_t block = 0; block < blocks_end; block += SQUARE_SUM_LANES) {
-      for (size_t lane = 0; lane < SQUARE_SUM_LANES; lane++) {
-        const double difference = (double)activations[block + lane] - (double)chunk_targets[block + lane];
-        chunk_gradient[block + lane] = (float)(scale * difference);
-        sums[lane] += difference * difference;
-      }
-    }
-    /* Only the last chunk can end in a partial block, and it starts at a multiple of eight. */
-    for (size_t index = blocks_end; index < length; index++) {
-      const double difference = (double)activations[index] - (double)chunk_targets[index];
-      chunk_gradient[index] = (float)(scale * difference);
-      sums[index - blocks_end] += difference * difference;
-    }
     for (size_t index = 0; index < length; index++) {
-      const double activation = activations[index];
-      chunk_gradient[index] = flush_subnormal((float)((double)chunk_gradient[index] * (activation * (1 - activation))));
+      const float activation = activations[index];
+      const float difference = activation - targets[start + index];
+      differences[index] = difference;
+      gradient[start + index] = flush_subnormal((difference * scale) * (activation * (1 - activation)));
     }
+    add_squares(differences, length, sums);
   }
   return combine_square_sums(sums) / (double)count;
 }

@@ -11,11 +11,13 @@ export const CROSS_ENTROPY_EPSILON = 1e-7;
 const CROSS_ENTROPY_UPPER = Math.fround(1 - CROSS_ENTROPY_EPSILON);
 
 /**
- * Sums of squares run in SQUARE_SUM_LANES running sums: value i goes into sum i mod 8, in order, and
- * the eight are added pairwise at the end (combineSquareSums). One running sum would make every
- * addition wait for the one before (about 4 cycles each, the whole cost of the loss); eight
- * independent ones fill a vector register, in C and in WebAssembly alike, and give the same bits
- * in every port because the order is this definition's.
+ * The MSE's differences are float32 (as tfjs's subtraction of float32 tensors rounds them) and
+ * square exactly in double precision, where they are summed in SQUARE_SUM_LANES running sums:
+ * value i goes into sum i mod 8, in order, and the eight are added pairwise at the end
+ * (combineSquareSums). One running sum would make every addition wait for the one before (about
+ * 4 cycles each, the whole cost of the loss); eight independent ones fill a vector register, in C
+ * and in WebAssembly alike, and give the same bits in every port because the order is this
+ * definition's. The gradient is float32 too: difference × float32(scale).
  */
 export const SQUARE_SUM_LANES = 8;
 
@@ -33,47 +35,35 @@ export function meanSquaredError(predictions: Float32Array, targets: Float32Arra
 }
 
 /**
- * Σ (p − t)² over the first `count` values in SQUARE_SUM_LANES running sums; when `gradient` is
- * given, also writes scale·(p − t) into it. The one definition of the MSE's sum and gradient.
+ * Σ (p − t)² over the first `count` values as SQUARE_SUM_LANES describes; when `gradient` is given,
+ * also writes float32(scale)·(p − t) into it. The one definition of the MSE's sum and gradient.
  */
 export function squaredErrorSum(predictions: Float32Array, targets: Float32Array, gradient: Float32Array | null, scale: number, count: number): number {
+  const round = Math.fround;
+  const gradientScale = round(scale);
   let sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0, sum4 = 0, sum5 = 0, sum6 = 0, sum7 = 0;
   const blocksEnd = count - (count % SQUARE_SUM_LANES);
-  // Two copies of one loop, so that neither tests for the gradient per value.
-  if (gradient) {
-    for (let position = 0; position < blocksEnd; position += SQUARE_SUM_LANES) {
-      const d0 = predictions[position] - targets[position];
-      const d1 = predictions[position + 1] - targets[position + 1];
-      const d2 = predictions[position + 2] - targets[position + 2];
-      const d3 = predictions[position + 3] - targets[position + 3];
-      const d4 = predictions[position + 4] - targets[position + 4];
-      const d5 = predictions[position + 5] - targets[position + 5];
-      const d6 = predictions[position + 6] - targets[position + 6];
-      const d7 = predictions[position + 7] - targets[position + 7];
-      gradient[position] = scale * d0;
-      gradient[position + 1] = scale * d1;
-      gradient[position + 2] = scale * d2;
-      gradient[position + 3] = scale * d3;
-      gradient[position + 4] = scale * d4;
-      gradient[position + 5] = scale * d5;
-      gradient[position + 6] = scale * d6;
-      gradient[position + 7] = scale * d7;
-      sum0 += d0 * d0; sum1 += d1 * d1; sum2 += d2 * d2; sum3 += d3 * d3;
-      sum4 += d4 * d4; sum5 += d5 * d5; sum6 += d6 * d6; sum7 += d7 * d7;
+  for (let position = 0; position < blocksEnd; position += SQUARE_SUM_LANES) {
+    const d0 = round(predictions[position] - targets[position]);
+    const d1 = round(predictions[position + 1] - targets[position + 1]);
+    const d2 = round(predictions[position + 2] - targets[position + 2]);
+    const d3 = round(predictions[position + 3] - targets[position + 3]);
+    const d4 = round(predictions[position + 4] - targets[position + 4]);
+    const d5 = round(predictions[position + 5] - targets[position + 5]);
+    const d6 = round(predictions[position + 6] - targets[position + 6]);
+    const d7 = round(predictions[position + 7] - targets[position + 7]);
+    if (gradient) {
+      gradient[position] = gradientScale * d0;
+      gradient[position + 1] = gradientScale * d1;
+      gradient[position + 2] = gradientScale * d2;
+      gradient[position + 3] = gradientScale * d3;
+      gradient[position + 4] = gradientScale * d4;
+      gradient[position + 5] = gradientScale * d5;
+      gradient[position + 6] = gradientScale * d6;
+      gradient[position + 7] = gradientScale * d7;
     }
-  } else {
-    for (let position = 0; position < blocksEnd; position += SQUARE_SUM_LANES) {
-      const d0 = predictions[position] - targets[position];
-      const d1 = predictions[position + 1] - targets[position + 1];
-      const d2 = predictions[position + 2] - targets[position + 2];
-      const d3 = predictions[position + 3] - targets[position + 3];
-      const d4 = predictions[position + 4] - targets[position + 4];
-      const d5 = predictions[position + 5] - targets[position + 5];
-      const d6 = predictions[position + 6] - targets[position + 6];
-      const d7 = predictions[position + 7] - targets[position + 7];
-      sum0 += d0 * d0; sum1 += d1 * d1; sum2 += d2 * d2; sum3 += d3 * d3;
-      sum4 += d4 * d4; sum5 += d5 * d5; sum6 += d6 * d6; sum7 += d7 * d7;
-    }
+    sum0 += d0 * d0; sum1 += d1 * d1; sum2 += d2 * d2; sum3 += d3 * d3;
+    sum4 += d4 * d4; sum5 += d5 * d5; sum6 += d6 * d6; sum7 += d7 * d7;
   }
   const sums = [sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7];
   addSquaredErrors(predictions, targets, gradient, scale, blocksEnd, count, sums);
@@ -88,10 +78,11 @@ export function squaredErrorSum(predictions: Float32Array, targets: Float32Array
 export function addSquaredErrors(
   predictions: Float32Array, targets: Float32Array, gradient: Float32Array | null, scale: number, start: number, count: number, sums: number[] | Float64Array,
 ): void {
+  const gradientScale = Math.fround(scale);
   for (let position = start; position < count; position++) {
-    const value = predictions[position] - targets[position];
-    if (gradient) gradient[position] = scale * value;
-    sums[(position - start) % SQUARE_SUM_LANES] += value * value;
+    const difference = Math.fround(predictions[position] - targets[position]);
+    if (gradient) gradient[position] = gradientScale * difference;
+    sums[(position - start) % SQUARE_SUM_LANES] += difference * difference;
   }
 }
 

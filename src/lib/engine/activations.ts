@@ -148,9 +148,10 @@ export function multiplyByActivationDerivative(
       // subnormals take microcode assists: after a thousand steps of MNIST, the output layer's
       // gradient held a few hundred of them and the step's products ran a fifth slower. They are
       // set to 0 (as a GPU flushing subnormals would); every other value keeps its bits.
+      // In float32, as tfjs computes dy·(y·(1 − y)).
       for (let index = 0; index < count; index++) {
         const value = output[index];
-        const product = Math.fround(gradient[index] * (value * (1 - value)));
+        const product = Math.fround(gradient[index] * Math.fround(value * Math.fround(1 - value)));
         gradient[index] = Math.abs(product) < FLOAT32_SMALLEST_NORMAL ? 0 : product;
       }
       return;

@@ -19,8 +19,6 @@ interface KernelBody {
   load(array: number): Code;
   /** Demotes `value` and stores it into an array at the current position. */
   store(array: number, value: Code): Code;
-  /** As store, with demoted values under FLOAT32_SMALLEST_NORMAL in magnitude set to +0. */
-  storeFlushed(array: number, value: Code): Code;
   /** Whether this copy of the body handles one value rather than two. */
   single: boolean;
 }
@@ -59,17 +57,11 @@ function elementwiseFunction(options: ElementwiseOptions): FunctionDefinition {
   const pairBytes = allocator.add(I32);
   const locals = kernelLocals(allocator);
   const address = (array: number): Code => [op.localGet(array), op.localGet(offset), op.i32Add];
-  const demoted = locals.vector('demoted');
   const body = (single: boolean): Code =>
     options.body({
       single,
       load: (array) => [address(array), single ? op.v128Load32Zero() : op.v128Load64Zero(), op.f64x2PromoteLowF32x4],
       store: (array, value) => [address(array), value, op.f32x4DemoteF64x2Zero, single ? op.v128Store32Lane0() : op.v128Store64Lane0()],
-      storeFlushed: (array, value) => [
-        address(array), value, op.f32x4DemoteF64x2Zero, op.localTee(demoted),
-        op.localGet(demoted), op.f32x4Abs, op.f32x4SplatConstant(FLOAT32_SMALLEST_NORMAL), op.f32x4Lt, op.v128AndNot,
-        single ? op.v128Store32Lane0() : op.v128Store64Lane0(),
-      ],
     }, locals);
   const code: Code = [
     // Bytes of the pairs: (count with its lowest bit cleared) × 4.
@@ -122,9 +114,9 @@ function float32Function(options: Float32Options): FunctionDefinition {
 
 /**
  * squaredErrorBlocks(predictions, targets, gradient, count, scale, sums): losses.ts squaredErrorSum
- * over `count` values, a multiple of SQUARE_SUM_LANES (8): value i into running sum i mod 8, kept
- * as four pairs of float64 lanes and written to `sums` (eight float64) at the end; the gradient
- * scale·(p − t) stored as it goes. The caller adds the last, partial block (addSquaredErrors).
+ * over `count` values, a multiple of SQUARE_SUM_LANES (8): float32 differences, squared in float64
+ * into running sum i mod 8, kept as four pairs of float64 lanes and written to `sums` (eight
+ * float64) at the end; the float32 gradient scale·(p − t) stored as it goes. The caller adds the last, partial block (addSquaredErrors).
  */
 function squaredErrorBlocks(): FunctionDefinition {
   const [predictions, targets, gradient, count, scale, sums] = [0, 1, 2, 3, 4, 5];
@@ -134,17 +126,18 @@ function squaredErrorBlocks(): FunctionDefinition {
   const difference = allocator.add(V128);
   const accumulators = [0, 1, 2, 3].map(() => allocator.add(V128));
   const get = op.localGet;
-  const pair = (array: number, index: number): Code => [get(array), get(offset), op.i32Add, op.v128Load64Zero(8 * index), op.f64x2PromoteLowF32x4];
+  const pair = (array: number, index: number): Code => [get(array), get(offset), op.i32Add, op.v128Load64Zero(8 * index)];
   return {
     name: 'squaredErrorBlocks',
-    parameters: [I32, I32, I32, I32, F64, I32],
+    parameters: [I32, I32, I32, I32, F32, I32],
     locals: allocator.locals,
     body: [
-      get(scale), op.f64x2SplatValue, op.localSet(scaleVector),
+      get(scale), op.f32x4Splat, op.localSet(scaleVector),
       accumulators.map((accumulator) => [op.v128Zero, op.localSet(accumulator)]),
       countedLoop(offset, op.i32Const(0), [get(count), op.i32Const(2), op.i32Shl], op.i32Const(8 * FLOAT_BYTES), accumulators.map((accumulator, index) => [
-        pair(predictions, index), pair(targets, index), op.f64x2Sub, op.localSet(difference),
-        get(gradient), get(offset), op.i32Add, get(scaleVector), get(difference), op.f64x2Mul, op.f32x4DemoteF64x2Zero, op.v128Store64Lane0(8 * index),
+        pair(predictions, index), pair(targets, index), op.f32x4Sub, op.localSet(difference),
+        get(gradient), get(offset), op.i32Add, get(difference), get(scaleVector), op.f32x4Mul, op.v128Store64Lane0(8 * index),
+        get(difference), op.f64x2PromoteLowF32x4, op.localSet(difference),
         get(accumulator), get(difference), get(difference), op.f64x2Mul, op.f64x2Add, op.localSet(accumulator),
       ])),
       accumulators.map((accumulator, index) => [get(sums), get(accumulator), op.v128Store(16 * index)]),
@@ -215,12 +208,17 @@ export function elementwiseFunctions(): FunctionDefinition[] {
         return [load(0), op.localSet(value), store(1, logistic(value, locals))];
       },
     }),
-    // sigmoidDerivative(output, gradient, count): gradient × (a · (1 − a)).
-    elementwiseFunction({
+    // sigmoidDerivative(output, gradient, count): gradient × (a · (1 − a)) in float32, subnormal results set to +0.
+    float32Function({
       name: 'sigmoidDerivative', arrays: 2, scalars: 0,
-      body: ({ load, storeFlushed }, locals) => {
+      body: ({ load, store }, locals) => {
         const value = locals.vector('value');
-        return [load(0), op.localSet(value), storeFlushed(1, [load(1), get(value), op.f64Splat(1), get(value), op.f64x2Sub, op.f64x2Mul, op.f64x2Mul])];
+        const product = locals.vector('product');
+        return [
+          load(0), op.localSet(value),
+          load(1), get(value), op.f32x4SplatConstant(1), get(value), op.f32x4Sub, op.f32x4Mul, op.f32x4Mul, op.localSet(product),
+          store(1, [get(product), get(product), op.f32x4Abs, op.f32x4SplatConstant(FLOAT32_SMALLEST_NORMAL), op.f32x4Lt, op.v128AndNot]),
+        ];
       },
     }),
     // adamStep(parameters, gradients, firstMoment, secondMoment, count,
