@@ -251,6 +251,33 @@ static napi_value export_broadcast_rows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* (gradient, sums, rows, columns) */
+static napi_value export_sum_columns(napi_env env, napi_callback_info info) {
+  Arguments arguments;
+  if (!read_arguments(env, info, &arguments, 4)) return NULL;
+  const size_t rows = count_argument(&arguments, 2);
+  const size_t columns = count_argument(&arguments, 3);
+  const float *gradient = float_array(&arguments, 0, rows * columns);
+  float *sums = float_array(&arguments, 1, columns);
+  if (arguments.failed) return NULL;
+  sum_columns(gradient, sums, rows, columns);
+  return NULL;
+}
+
+/* (preActivation, gradient, sums, rows, columns) */
+static napi_value export_relu_derivative_column_sums(napi_env env, napi_callback_info info) {
+  Arguments arguments;
+  if (!read_arguments(env, info, &arguments, 5)) return NULL;
+  const size_t rows = count_argument(&arguments, 3);
+  const size_t columns = count_argument(&arguments, 4);
+  const float *pre_activation = float_array(&arguments, 0, rows * columns);
+  float *gradient = float_array(&arguments, 1, rows * columns);
+  float *sums = float_array(&arguments, 2, columns);
+  if (arguments.failed) return NULL;
+  relu_derivative_column_sums(pre_activation, gradient, sums, rows, columns);
+  return NULL;
+}
+
 static napi_value initialize(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
     {"relu", NULL, export_relu, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -271,6 +298,8 @@ static napi_value initialize(napi_env env, napi_value exports) {
     {"adagradStep", NULL, export_adagrad_step, NULL, NULL, NULL, napi_enumerable, NULL},
     {"adamStep", NULL, export_adam_step, NULL, NULL, NULL, napi_enumerable, NULL},
     {"broadcastRows", NULL, export_broadcast_rows, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"sumColumns", NULL, export_sum_columns, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"reluDerivativeColumnSums", NULL, export_relu_derivative_column_sums, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties) != napi_ok) return NULL;
   return exports;

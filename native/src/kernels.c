@@ -215,6 +215,32 @@ HOT double sigmoid_squared_error_gradient(const float *pre_activation, const flo
   return combine_square_sums(sums) / (double)count;
 }
 
+/* kernels.ts sumColumns: one float32 running sum per column, in row order, from +0. */
+HOT void sum_columns(const float *gradient, float *sums, size_t rows, size_t columns) {
+  for (size_t column = 0; column < columns; column++) sums[column] = 0;
+  for (size_t row = 0; row < rows; row++) {
+    const float *values = gradient + row * columns;
+    for (size_t column = 0; column < columns; column++) sums[column] += values[column];
+  }
+}
+
+/*
+ * kernels.ts derivativeAndColumnSums for relu: relu_derivative and sum_columns in one pass over the
+ * gradient, row by row, with the bits of the two one after the other.
+ */
+HOT void relu_derivative_column_sums(const float *pre_activation, float *gradient, float *sums, size_t rows, size_t columns) {
+  for (size_t column = 0; column < columns; column++) sums[column] = 0;
+  for (size_t row = 0; row < rows; row++) {
+    const float *pre = pre_activation + row * columns;
+    float *values = gradient + row * columns;
+    for (size_t column = 0; column < columns; column++) {
+      const float value = (float)((double)values[column] * (pre[column] > 0 ? 1.0 : 0.0));
+      values[column] = value;
+      sums[column] += value;
+    }
+  }
+}
+
 void broadcast_rows(const float *bias, float *output, size_t rows, size_t columns) {
   for (size_t row = 0; row < rows; row++) memcpy(output + row * columns, bias, columns * sizeof(float));
 }

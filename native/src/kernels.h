@@ -31,6 +31,11 @@ double mean_squared_error(const float *predictions, const float *targets, size_t
 /* Sigmoid, MSE, its gradient and the sigmoid's derivative of an output layer in one pass; returns the loss. */
 double sigmoid_squared_error_gradient(const float *pre_activation, const float *targets, float *gradient, size_t count);
 
+/* Each column's sum over `rows` rows of `gradient` into `sums`, in row order (the bias gradient). */
+void sum_columns(const float *gradient, float *sums, size_t rows, size_t columns);
+/* relu_derivative, then sum_columns of the result, in one pass. */
+void relu_derivative_column_sums(const float *pre_activation, float *gradient, float *sums, size_t rows, size_t columns);
+
 /* Copies `bias` (columns values) into every one of `rows` rows of `output`. */
 void broadcast_rows(const float *bias, float *output, size_t rows, size_t columns);
 

@@ -6,8 +6,8 @@
  * tfjs engine (tfjsEngine.ts), which is the reference it is tested against.
  *
  *   forward, per layer l:   Z_l = 1·b_lᵀ + A_{l−1}·W_l (+ noise)      A_l = f_l(Z_l)
- *   backward, from the top: dZ_l = dA_l ⊙ f_l'(Z_l)
- *                           dW_l = A_{l−1}ᵀ·dZ_l   db_l = dZ_lᵀ·1   dA_{l−1} = dZ_l·W_lᵀ
+ *   backward, from the top: dZ_l = dA_l ⊙ f_l'(Z_l)   db_l = dZ_lᵀ·1 (in the same pass where a port fuses them)
+ *                           dW_l = A_{l−1}ᵀ·dZ_l   dA_{l−1} = dZ_l·W_lᵀ
  *
  * The gradient with respect to the network's input is never computed: nothing uses it.
  */
@@ -198,10 +198,10 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
         }
       }
       // The output layer's derivative was applied with its loss's gradient.
-      if (index < last) kernels.multiplyByActivationDerivative(layer.activation, preActivations[index], activations[index], gradient, count);
+      if (index < last) kernels.derivativeAndColumnSums(layer.activation, preActivations[index], activations[index], gradient, batchSize, biasGradients[index]);
+      else kernels.sumColumns(gradient, batchSize, biasGradients[index]);
       const shape = { rows: batchSize, inputSize: layer.inputSize, outputSize: columns };
       products.weightGradient(shape, index === 0 ? batch.inputs : activations[index - 1], gradient, weightGradients[index]);
-      products.biasGradient(shape, gradient, biasGradients[index]);
       if (index > 0) products.inputGradient(shape, gradient, weights[index], gradients[index - 1]);
     }
 

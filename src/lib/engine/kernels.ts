@@ -26,6 +26,17 @@ export interface StepKernels {
   outputLayerLossAndGradient(
     activation: Activation, loss: LossName, preActivation: Float32Array, output: Float32Array, targets: Float32Array, gradient: Float32Array, count: number,
   ): number;
+  /**
+   * The bias gradient: `sums[j]` = Σ over the first `rows` rows of gradient[row][j] (row-major,
+   * `sums.length` columns), one float32 running sum per column in row order from +0.
+   */
+  sumColumns(gradient: Float32Array, rows: number, sums: Float32Array): void;
+  /**
+   * multiplyByActivationDerivative over `rows` rows of `sums.length` columns, then sumColumns of
+   * the result (a hidden layer's pre-activation gradient and its bias gradient). Defined as the two
+   * one after the other (derivativeThenColumnSums); a port may fuse them into one pass.
+   */
+  derivativeAndColumnSums(activation: Activation, preActivation: Float32Array, output: Float32Array, gradient: Float32Array, rows: number, sums: Float32Array): void;
   /** losses.ts meanSquaredError over the first `count` values. */
   meanSquaredError(predictions: Float32Array, targets: Float32Array, count: number): number;
   /** Copies `bias` into each of the first `rows` rows of `output` (row-major, `bias.length` columns). */
@@ -44,6 +55,24 @@ export function outputLayerInSteps(kernels: Pick<StepKernels, 'applyActivation' 
   };
 }
 
+/** derivativeAndColumnSums as its definition: the two kernels of `kernels` one after the other. */
+export function derivativeThenColumnSums(kernels: Pick<StepKernels, 'multiplyByActivationDerivative' | 'sumColumns'>): StepKernels['derivativeAndColumnSums'] {
+  return (activation, preActivation, output, gradient, rows, sums) => {
+    kernels.multiplyByActivationDerivative(activation, preActivation, output, gradient, rows * sums.length);
+    kernels.sumColumns(gradient, rows, sums);
+  };
+}
+
+/** sumColumns's definition. */
+function sumColumns(gradient: Float32Array, rows: number, sums: Float32Array): void {
+  const columns = sums.length;
+  sums.fill(0);
+  for (let row = 0; row < rows; row++) {
+    const offset = row * columns;
+    for (let column = 0; column < columns; column++) sums[column] += gradient[offset + column];
+  }
+}
+
 /** The reference kernels: the TypeScript definitions themselves. */
 export const TYPESCRIPT_KERNELS: StepKernels = {
   name: 'typescript',
@@ -51,6 +80,8 @@ export const TYPESCRIPT_KERNELS: StepKernels = {
   multiplyByActivationDerivative,
   reconstructionLossAndGradient,
   outputLayerLossAndGradient: outputLayerInSteps({ applyActivation, reconstructionLossAndGradient, multiplyByActivationDerivative }),
+  sumColumns,
+  derivativeAndColumnSums: derivativeThenColumnSums({ multiplyByActivationDerivative, sumColumns }),
   meanSquaredError,
   broadcastRows(bias, output, rows) {
     for (let row = 0; row < rows; row++) output.set(bias, row * bias.length);

@@ -9,7 +9,7 @@
 import * as path from 'path';
 import { findProjectRoot } from '../paths';
 import { Activation, LossName } from '../spec';
-import { outputLayerInSteps, TYPESCRIPT_KERNELS, StepKernels } from './kernels';
+import { derivativeThenColumnSums, outputLayerInSteps, TYPESCRIPT_KERNELS, StepKernels } from './kernels';
 import { AdamUpdate, MomentumUpdate, ScaledUpdate, SgdUpdate } from './optimizers';
 
 /** Where native/build.js leaves the addon, under the package's root. */
@@ -29,6 +29,8 @@ interface KernelsAddon {
   meanSquaredErrorGradient(predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number): number;
   meanSquaredError(predictions: Float32Array, targets: Float32Array, count: number): number;
   sigmoidSquaredErrorGradient(preActivation: Float32Array, targets: Float32Array, gradient: Float32Array, count: number): number;
+  sumColumns(gradient: Float32Array, sums: Float32Array, rows: number, columns: number): void;
+  reluDerivativeColumnSums(preActivation: Float32Array, gradient: Float32Array, sums: Float32Array, rows: number, columns: number): void;
   sgdStep: SgdUpdate;
   momentumStep: MomentumUpdate;
   rmspropStep: ScaledUpdate;
@@ -45,7 +47,7 @@ function loadAddon(): AddonLoad {
     // Required lazily: importing the library must work where the addon was never built.
     const addon = require(file) as KernelsAddon;
     // An addon built from an older checkout lacks the newer exports: then none of it is used.
-    const missing = ['adamStep', 'sgdStep', 'momentumStep', 'rmspropStep', 'adagradStep', 'sigmoidSquaredErrorGradient'].filter((name) => typeof (addon as unknown as Record<string, unknown>)[name] !== 'function');
+    const missing = ['adamStep', 'sgdStep', 'momentumStep', 'rmspropStep', 'adagradStep', 'sigmoidSquaredErrorGradient', 'sumColumns', 'reluDerivativeColumnSums'].filter((name) => typeof (addon as unknown as Record<string, unknown>)[name] !== 'function');
     if (missing.length > 0) return { addon: null, reason: `${file} has no ${missing.join(', ')} (rebuild it: npm run build:native)` };
     return { addon };
   } catch (error) {
@@ -99,12 +101,20 @@ export function loadNativeKernels(): { kernels: StepKernels; reason?: undefined 
       if (activation.name === 'sigmoid' && loss === 'mse') return addon.sigmoidSquaredErrorGradient(preActivation, targets, gradient, count);
       return inSteps(activation, loss, preActivation, output, targets, gradient, count);
     },
-    meanSquaredError: addon.meanSquaredError,
+    sumColumns(gradient, rows, sums) {
+    addon.sumColumns(gradient, sums, rows, sums.length);
+  },
+  derivativeAndColumnSums(activation, preActivation, output, gradient, rows, sums) {
+    if (activation.name === 'relu') return addon.reluDerivativeColumnSums(preActivation, gradient, sums, rows, sums.length);
+    return derivativeAndSums(activation, preActivation, output, gradient, rows, sums);
+  },
+  meanSquaredError: addon.meanSquaredError,
   broadcastRows(bias: Float32Array, output: Float32Array, rows: number) {
       addon.broadcastRows(bias, output, rows, bias.length);
     },
     optimizerUpdates: { sgd: addon.sgdStep, momentum: addon.momentumStep, rmsprop: addon.rmspropStep, adagrad: addon.adagradStep, adam: addon.adamStep },
   };
   const inSteps = outputLayerInSteps(kernels);
+  const derivativeAndSums = derivativeThenColumnSums(kernels);
   return { kernels };
 }

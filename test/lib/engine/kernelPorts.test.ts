@@ -48,7 +48,8 @@ const PORTS: Port[] = [
     name: 'wasm',
     skip: skipWasm,
     kernels: () => (wasm as NonNullable<typeof wasm>).kernels,
-    arrays: (lengths) => (wasm as NonNullable<typeof wasm>).products.allocateRegion(lengths, 1),
+    // Room for products of up to 128 rows, so that the column sums run on the matrix kernel.
+    arrays: (lengths) => (wasm as NonNullable<typeof wasm>).products.allocateRegion(lengths, 128),
     createEngine: createWasmEngine,
     createEngineOnTypescript: (options) => createWasmEngine({ ...options, kernels: TYPESCRIPT_KERNELS }),
     engineSkip: skipWasm,
@@ -108,6 +109,29 @@ for (const port of PORTS) {
       assert.ok(Number.isFinite(expectedLoss));
       assert.ok(Object.is(actualLoss, expectedLoss), `loss ${actualLoss} vs ${expectedLoss}`);
       assertSameBits(gradient, expectedGradient, 'gradient');
+    });
+  }
+
+  for (const activation of ACTIVATIONS) {
+    test(`${port.name} ${JSON.stringify(activation)} derivative with its column sums gives the TypeScript's bits`, { skip: port.skip }, () => {
+      // 97 rows of 41 columns: neither a multiple of a vector's lanes.
+      const [rows, columns] = [97, 41];
+      const [preActivation, output, gradient, sums] = port.arrays([rows * columns, rows * columns, rows * columns, columns]);
+      preActivation.set(testValues(rows * columns, 13));
+      TYPESCRIPT_KERNELS.applyActivation(activation, preActivation, output, rows * columns);
+      gradient.set(testValues(rows * columns, 14, 0.1));
+      sums.fill(7);
+      const expected = { gradient: gradient.slice(), sums: new Float32Array(columns).fill(7) };
+      TYPESCRIPT_KERNELS.derivativeAndColumnSums(activation, preActivation.slice(), output.slice(), expected.gradient, rows, expected.sums);
+      port.kernels().derivativeAndColumnSums(activation, preActivation, output, gradient, rows, sums);
+      assertSameBits(gradient, expected.gradient, 'gradient');
+      assertSameBits(sums, expected.sums, 'column sums');
+      const [values, columnSums] = port.arrays([rows * columns, columns]);
+      values.set(testValues(rows * columns, 15));
+      const expectedSums = new Float32Array(columns);
+      TYPESCRIPT_KERNELS.sumColumns(values.slice(), rows - 2, expectedSums);
+      port.kernels().sumColumns(values, rows - 2, columnSums);
+      assertSameBits(columnSums, expectedSums, 'sumColumns');
     });
   }
 

@@ -7,7 +7,7 @@
  * the old one left to the garbage collector.
  */
 import { Activation, LossName } from '../../spec';
-import { outputLayerInSteps, TYPESCRIPT_KERNELS, StepKernels } from '../kernels';
+import { derivativeThenColumnSums, outputLayerInSteps, TYPESCRIPT_KERNELS, StepKernels } from '../kernels';
 import { MatrixProducts } from '../matrixProducts';
 import { ADAM_FLOAT32_CONSTANTS } from '../optimizers';
 import { addSquaredErrors, combineSquareSums, SQUARE_SUM_LANES } from '../../losses';
@@ -78,6 +78,8 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
   /** Byte offsets of the packed panel and of a single 1.0 (the vector that sums columns). */
   let packOffset = 0;
   let oneOffset = 0;
+  /** The deepest product the packed panel holds (its depth × 8 floats). */
+  let packDepth = 0;
   /** The loss kernel's eight running sums (float64), read back after its whole blocks. */
   let squareSums = new Float64Array(SQUARE_SUM_LANES);
 
@@ -109,6 +111,7 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
         return start;
       });
       packOffset = offset;
+      packDepth = depth;
       offset += aligned(depth * PANEL_COLUMNS * FLOAT_BYTES);
       oneOffset = offset;
       offset += ALIGNMENT_BYTES;
@@ -128,11 +131,6 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
     weightGradient({ rows, inputSize, outputSize }, inputs, gradient, kernelGradient) {
       kernel().gemm(offsetOf(kernelGradient), outputSize * FLOAT_BYTES, offsetOf(inputs), FLOAT_BYTES, inputSize * FLOAT_BYTES,
         offsetOf(gradient), outputSize * FLOAT_BYTES, FLOAT_BYTES, inputSize, outputSize, rows, 0, packOffset);
-    },
-    biasGradient({ rows, outputSize }, gradient, biasGradient) {
-      // 1ᵀ·dZ: one row of A, a single 1 read again at every depth.
-      kernel().gemm(offsetOf(biasGradient), outputSize * FLOAT_BYTES, oneOffset, 0, 0,
-        offsetOf(gradient), outputSize * FLOAT_BYTES, FLOAT_BYTES, 1, outputSize, rows, 0, packOffset);
     },
     inputGradient({ rows, inputSize, outputSize }, gradient, kernelWeights, inputGradient) {
       // Wᵀ read through its strides: B(p, j) = W[j][p].
@@ -169,6 +167,16 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
       return combineSquareSums(squareSums) / count;
     },
     outputLayerLossAndGradient: (...args) => inSteps(...args),
+    sumColumns(gradient: Float32Array, rows: number, sums: Float32Array) {
+      const columns = sums.length;
+      const onKernel = rows > 0 && rows <= packDepth && inRegion(rows * columns, gradient) && inRegion(columns, sums);
+      if (!onKernel) return TYPESCRIPT_KERNELS.sumColumns(gradient, rows, sums);
+      // 1ᵀ·dZ on the matrix kernel: one row of A, a single 1 read again at every depth. Each column
+      // is one float32 running sum in row order from +0, each term 1·x = x exactly: sumColumns's bits.
+      kernel().gemm(sums.byteOffset, columns * FLOAT_BYTES, oneOffset, 0, 0,
+        gradient.byteOffset, columns * FLOAT_BYTES, FLOAT_BYTES, 1, columns, rows, 0, packOffset);
+    },
+    derivativeAndColumnSums: (...args) => derivativeAndSums(...args),
     meanSquaredError: TYPESCRIPT_KERNELS.meanSquaredError,
     broadcastRows: TYPESCRIPT_KERNELS.broadcastRows,
     optimizerUpdates: {
@@ -185,6 +193,7 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
   };
 
   const inSteps = outputLayerInSteps(kernels);
+  const derivativeAndSums = derivativeThenColumnSums(kernels);
   return { products, kernels };
 }
 
