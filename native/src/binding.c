@@ -164,15 +164,24 @@ static napi_value export_sigmoid_squared_error_gradient(napi_env env, napi_callb
   return number_result(env, sigmoid_squared_error_gradient(pre_activation, targets, gradient, count));
 }
 
-/* (predictions, targets, count) → loss */
-static napi_value export_mean_squared_error(napi_env env, napi_callback_info info) {
+/* (predictions, targets, count, sums): sums a Float64Array of at least eight running sums. */
+static napi_value export_add_squared_errors(napi_env env, napi_callback_info info) {
   Arguments arguments;
-  if (!read_arguments(env, info, &arguments, 3)) return NULL;
+  if (!read_arguments(env, info, &arguments, 4)) return NULL;
   const size_t count = count_argument(&arguments, 2);
   const float *predictions = float_array(&arguments, 0, count);
   const float *targets = float_array(&arguments, 1, count);
   if (arguments.failed) return NULL;
-  return number_result(env, mean_squared_error(predictions, targets, count));
+  napi_typedarray_type type;
+  size_t length, offset;
+  void *sums;
+  napi_value buffer;
+  if (napi_get_typedarray_info(env, arguments.values[3], &type, &length, &sums, &buffer, &offset) != napi_ok || type != napi_float64_array || length < 8) {
+    napi_throw_type_error(env, NULL, "relu-ae kernels: addSquaredErrors takes a Float64Array of eight sums");
+    return NULL;
+  }
+  add_squared_errors(predictions, targets, count, (double *)sums);
+  return NULL;
 }
 
 /* (parameters, gradients, count, learningRate) */
@@ -278,6 +287,39 @@ static napi_value export_relu_derivative_column_sums(napi_env env, napi_callback
   return NULL;
 }
 
+/* (source, order, start, count, width, destination): rows order[start…start+count) of source, checked against its length. */
+static napi_value export_gather_rows(napi_env env, napi_callback_info info) {
+  Arguments arguments;
+  if (!read_arguments(env, info, &arguments, 6)) return NULL;
+  const size_t start = count_argument(&arguments, 2);
+  const size_t count = count_argument(&arguments, 3);
+  const size_t width = count_argument(&arguments, 4);
+  float *destination = float_array(&arguments, 5, count * width);
+  napi_typedarray_type type;
+  size_t source_length = 0, order_length = 0, offset;
+  void *source = NULL, *order = NULL;
+  napi_value buffer;
+  if (arguments.failed) return NULL;
+  if (napi_get_typedarray_info(env, arguments.values[0], &type, &source_length, &source, &buffer, &offset) != napi_ok || type != napi_float32_array ||
+      napi_get_typedarray_info(env, arguments.values[1], &type, &order_length, &order, &buffer, &offset) != napi_ok || type != napi_int32_array) {
+    napi_throw_type_error(env, NULL, "relu-ae kernels: gatherRows takes a Float32Array and an Int32Array");
+    return NULL;
+  }
+  if (start + count > order_length) {
+    napi_throw_type_error(env, NULL, "relu-ae kernels: gatherRows asks for more rows than the order holds");
+    return NULL;
+  }
+  const int32_t *rows = (const int32_t *)order + start;
+  for (size_t row = 0; row < count; row++) {
+    if (rows[row] < 0 || ((size_t)rows[row] + 1) * width > source_length) {
+      napi_throw_type_error(env, NULL, "relu-ae kernels: gatherRows was given a row outside the source");
+      return NULL;
+    }
+  }
+  gather_rows((const float *)source, rows, count, width, destination);
+  return NULL;
+}
+
 static napi_value initialize(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
     {"relu", NULL, export_relu, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -291,7 +333,7 @@ static napi_value initialize(napi_env env, napi_value exports) {
     {"softplusDerivative", NULL, export_softplus_derivative, NULL, NULL, NULL, napi_enumerable, NULL},
     {"meanSquaredErrorGradient", NULL, export_mean_squared_error_gradient, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sigmoidSquaredErrorGradient", NULL, export_sigmoid_squared_error_gradient, NULL, NULL, NULL, napi_enumerable, NULL},
-    {"meanSquaredError", NULL, export_mean_squared_error, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"addSquaredErrors", NULL, export_add_squared_errors, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sgdStep", NULL, export_sgd_step, NULL, NULL, NULL, napi_enumerable, NULL},
     {"momentumStep", NULL, export_momentum_step, NULL, NULL, NULL, napi_enumerable, NULL},
     {"rmspropStep", NULL, export_rmsprop_step, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -299,6 +341,7 @@ static napi_value initialize(napi_env env, napi_value exports) {
     {"adamStep", NULL, export_adam_step, NULL, NULL, NULL, napi_enumerable, NULL},
     {"broadcastRows", NULL, export_broadcast_rows, NULL, NULL, NULL, napi_enumerable, NULL},
     {"sumColumns", NULL, export_sum_columns, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"gatherRows", NULL, export_gather_rows, NULL, NULL, NULL, napi_enumerable, NULL},
     {"reluDerivativeColumnSums", NULL, export_relu_derivative_column_sums, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties) != napi_ok) return NULL;

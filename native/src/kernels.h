@@ -11,6 +11,7 @@
 #define RELU_AE_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The activations this library can run natively: the ones whose arithmetic is IEEE-exact. */
 void apply_relu(const float *pre_activation, float *output, size_t count);
@@ -26,8 +27,8 @@ void softplus_derivative(const float *pre_activation, float *gradient, size_t co
 
 /* Mean squared error of count predictions and its gradient; returns the loss. */
 double mean_squared_error_gradient(const float *predictions, const float *targets, float *gradient, size_t count);
-/* Mean squared error alone, summed in the same order. */
-double mean_squared_error(const float *predictions, const float *targets, size_t count);
+/* The squared errors alone, added into eight running sums carried in `sums`, in the same order. */
+void add_squared_errors(const float *predictions, const float *targets, size_t count, double *sums);
 /* Sigmoid, MSE, its gradient and the sigmoid's derivative of an output layer in one pass; returns the loss. */
 double sigmoid_squared_error_gradient(const float *pre_activation, const float *targets, float *gradient, size_t count);
 
@@ -35,6 +36,9 @@ double sigmoid_squared_error_gradient(const float *pre_activation, const float *
 void sum_columns(const float *gradient, float *sums, size_t rows, size_t columns);
 /* relu_derivative, then sum_columns of the result, in one pass. */
 void relu_derivative_column_sums(const float *pre_activation, float *gradient, float *sums, size_t rows, size_t columns);
+
+/* Copies source row order[r] (width values) into destination row r, for r < count. */
+void gather_rows(const float *source, const int32_t *order, size_t count, size_t width, float *destination);
 
 /* Copies `bias` (columns values) into every one of `rows` rows of `output`. */
 void broadcast_rows(const float *bias, float *output, size_t rows, size_t columns);

@@ -64,7 +64,7 @@ export function profileStep(options: ProfileOptions): void {
     multiplyByActivationDerivative: timed(kernels.multiplyByActivationDerivative, (activation) => `derivative ${activation.name}`),
     reconstructionLossAndGradient: timed(kernels.reconstructionLossAndGradient, () => 'loss and its gradient'),
     outputLayerLossAndGradient: timed(kernels.outputLayerLossAndGradient, (activation) => `output layer: ${activation.name}, loss, gradient, derivative`),
-    meanSquaredError: kernels.meanSquaredError,
+    addSquaredErrors: kernels.addSquaredErrors,
     sumColumns: timed(kernels.sumColumns, () => 'bias gradient of the output layer'),
     derivativeAndColumnSums: timed(kernels.derivativeAndColumnSums, (activation) => `derivative ${activation.name} and bias gradient`),
     broadcastRows: timed(kernels.broadcastRows, () => 'bias rows (all layers)'),

@@ -26,22 +26,33 @@ export function combineSquareSums(sums: ArrayLike<number>): number {
   return ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]));
 }
 
+/** Eight running sums at zero, for addSquaredErrors. */
+export function createSquareSums(): Float64Array {
+  return new Float64Array(SQUARE_SUM_LANES);
+}
+
 /** Mean squared error over every value, summed as SQUARE_SUM_LANES describes. */
 export function meanSquaredError(predictions: Float32Array, targets: Float32Array, count = predictions.length): number {
   if (targets.length < count || predictions.length < count) {
     throw new Error(`meanSquaredError: ${predictions.length} predictions for ${targets.length} targets`);
   }
-  return squaredErrorSum(predictions, targets, null, 0, count) / count;
+  const sums = createSquareSums();
+  addSquaredErrors(predictions, targets, null, 0, count, sums);
+  return combineSquareSums(sums) / count;
 }
 
 /**
- * Σ (p − t)² over the first `count` values as SQUARE_SUM_LANES describes; when `gradient` is given,
- * also writes float32(scale)·(p − t) into it. The one definition of the MSE's sum and gradient.
+ * The one definition of the MSE's sum and gradient: adds (p − t)² of the first `count` values into
+ * the running sums as SQUARE_SUM_LANES describes, value i into sums[i mod 8]; when `gradient` is
+ * given, also writes float32(scale)·(p − t) into it. A set summed in parts gives the bits of one
+ * pass when every part but the last holds a multiple of eight values.
  */
-export function squaredErrorSum(predictions: Float32Array, targets: Float32Array, gradient: Float32Array | null, scale: number, count: number): number {
+export function addSquaredErrors(
+  predictions: Float32Array, targets: Float32Array, gradient: Float32Array | null, scale: number, count: number, sums: Float64Array,
+): void {
   const round = Math.fround;
   const gradientScale = round(scale);
-  let sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0, sum4 = 0, sum5 = 0, sum6 = 0, sum7 = 0;
+  let sum0 = sums[0], sum1 = sums[1], sum2 = sums[2], sum3 = sums[3], sum4 = sums[4], sum5 = sums[5], sum6 = sums[6], sum7 = sums[7];
   const blocksEnd = count - (count % SQUARE_SUM_LANES);
   for (let position = 0; position < blocksEnd; position += SQUARE_SUM_LANES) {
     const d0 = round(predictions[position] - targets[position]);
@@ -65,37 +76,31 @@ export function squaredErrorSum(predictions: Float32Array, targets: Float32Array
     sum0 += d0 * d0; sum1 += d1 * d1; sum2 += d2 * d2; sum3 += d3 * d3;
     sum4 += d4 * d4; sum5 += d5 * d5; sum6 += d6 * d6; sum7 += d7 * d7;
   }
-  const sums = [sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7];
-  addSquaredErrors(predictions, targets, gradient, scale, blocksEnd, count, sums);
-  return combineSquareSums(sums);
-}
-
-/**
- * squaredErrorSum's values from `start`, a multiple of SQUARE_SUM_LANES, to `count` (fewer than
- * eight: the last, partial block), each added into its running sum in `sums`. Ports that run the
- * whole blocks themselves finish with this.
- */
-export function addSquaredErrors(
-  predictions: Float32Array, targets: Float32Array, gradient: Float32Array | null, scale: number, start: number, count: number, sums: number[] | Float64Array,
-): void {
-  const gradientScale = Math.fround(scale);
-  for (let position = start; position < count; position++) {
-    const difference = Math.fround(predictions[position] - targets[position]);
+  sums.set([sum0, sum1, sum2, sum3, sum4, sum5, sum6, sum7]);
+  for (let position = blocksEnd; position < count; position++) {
+    const difference = round(predictions[position] - targets[position]);
     if (gradient) gradient[position] = gradientScale * difference;
-    sums[(position - start) % SQUARE_SUM_LANES] += difference * difference;
+    sums[position - blocksEnd] += difference * difference;
   }
 }
 
 /** Binary cross-entropy averaged over every value, predictions clipped to [ε, 1 − ε]. */
 export function binaryCrossEntropy(predictions: Float32Array, targets: Float32Array, count = predictions.length): number {
-  let sum = 0;
+  return -addCrossEntropy(predictions, targets, count, 0) / count;
+}
+
+/**
+ * The cross-entropy's running sum of t·log(p) + (1 − t)·log(1 − p) over the first `count` values,
+ * continued from `sum`: a set summed in parts gives the bits of one pass.
+ */
+export function addCrossEntropy(predictions: Float32Array, targets: Float32Array, count: number, sum: number): number {
   for (let index = 0; index < count; index++) {
     const value = predictions[index];
     const target = targets[index];
     const clipped = value < CROSS_ENTROPY_EPSILON ? CROSS_ENTROPY_EPSILON : value > CROSS_ENTROPY_UPPER ? CROSS_ENTROPY_UPPER : value;
     sum += target * Math.log(clipped) + (1 - target) * Math.log(1 - clipped);
   }
-  return -sum / count;
+  return sum;
 }
 
 /** The reconstruction loss named by a training spec. */
@@ -110,7 +115,11 @@ export function reconstructionLoss(loss: LossName, predictions: Float32Array, ta
 export function reconstructionLossAndGradient(
   loss: LossName, predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number,
 ): number {
-  if (loss === 'mse') return squaredErrorSum(predictions, targets, gradient, 2 / count, count) / count;
+  if (loss === 'mse') {
+    const sums = createSquareSums();
+    addSquaredErrors(predictions, targets, gradient, 2 / count, count, sums);
+    return combineSquareSums(sums) / count;
+  }
   let sum = 0;
   const scale = -1 / count;
   for (let position = 0; position < count; position++) {

@@ -288,10 +288,10 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
       else forwardInSlices(inputs, count, activations);
       return activations;
     },
-    meanSquaredError(predictions: Float32Array, targets: Float32Array, count: number): number {
+    addSquaredErrors(predictions: Float32Array, targets: Float32Array, count: number, sums: Float64Array): void {
       checkArray('predictions', predictions, count);
       checkArray('targets', targets, count);
-      return kernels.meanSquaredError(predictions, targets, count);
+      kernels.addSquaredErrors(predictions, targets, count, sums);
     },
     getParameters(): Parameters {
       return {
@@ -310,7 +310,7 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
  * of the bench's network keeps about 2.4 MB of activations, so that each layer finds its inputs in
  * cache.
  */
-const FORWARD_SLICE_ROWS = 512;
+export const FORWARD_SLICE_ROWS = 512;
 
 /** The products read raw memory, so a short or non-float32 array must be refused before it gets there. */
 function checkArray(field: string, array: unknown, minimumLength: number): void {

@@ -5,7 +5,7 @@
  * (nativeKernels.ts). The ports compute the same operations in the same order and give the same
  * bits, so which one ran is not part of an engine's identity.
  */
-import { meanSquaredError, reconstructionLossAndGradient } from '../losses';
+import { addSquaredErrors, reconstructionLossAndGradient } from '../losses';
 import { Activation, LossName } from '../spec';
 import { applyActivation, multiplyByActivationDerivative } from './activations';
 import { OPTIMIZER_UPDATES, OptimizerUpdates } from './optimizers';
@@ -37,8 +37,8 @@ export interface StepKernels {
    * one after the other (derivativeThenColumnSums); a port may fuse them into one pass.
    */
   derivativeAndColumnSums(activation: Activation, preActivation: Float32Array, output: Float32Array, gradient: Float32Array, rows: number, sums: Float32Array): void;
-  /** losses.ts meanSquaredError over the first `count` values. */
-  meanSquaredError(predictions: Float32Array, targets: Float32Array, count: number): number;
+  /** losses.ts addSquaredErrors without a gradient: (p − t)² of the first `count` values into the eight running sums. */
+  addSquaredErrors(predictions: Float32Array, targets: Float32Array, count: number, sums: Float64Array): void;
   /** Copies `bias` into each of the first `rows` rows of `output` (row-major, `bias.length` columns). */
   broadcastRows(bias: Float32Array, output: Float32Array, rows: number): void;
   /** Every optimizer's update loop. */
@@ -82,7 +82,7 @@ export const TYPESCRIPT_KERNELS: StepKernels = {
   outputLayerLossAndGradient: outputLayerInSteps({ applyActivation, reconstructionLossAndGradient, multiplyByActivationDerivative }),
   sumColumns,
   derivativeAndColumnSums: derivativeThenColumnSums({ multiplyByActivationDerivative, sumColumns }),
-  meanSquaredError,
+  addSquaredErrors: (predictions, targets, count, sums) => addSquaredErrors(predictions, targets, null, 0, count, sums),
   broadcastRows(bias, output, rows) {
     for (let row = 0; row < rows; row++) output.set(bias, row * bias.length);
   },

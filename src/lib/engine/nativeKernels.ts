@@ -10,6 +10,7 @@ import * as path from 'path';
 import { findProjectRoot } from '../paths';
 import { Activation, LossName } from '../spec';
 import { derivativeThenColumnSums, outputLayerInSteps, TYPESCRIPT_KERNELS, StepKernels } from './kernels';
+import type { RowGatherer } from './gather';
 import { AdamUpdate, MomentumUpdate, ScaledUpdate, SgdUpdate } from './optimizers';
 
 /** Where native/build.js leaves the addon, under the package's root. */
@@ -27,7 +28,7 @@ interface KernelsAddon {
   tanhDerivative(output: Float32Array, gradient: Float32Array, count: number): void;
   softplusDerivative(preActivation: Float32Array, gradient: Float32Array, count: number): void;
   meanSquaredErrorGradient(predictions: Float32Array, targets: Float32Array, gradient: Float32Array, count: number): number;
-  meanSquaredError(predictions: Float32Array, targets: Float32Array, count: number): number;
+  addSquaredErrors(predictions: Float32Array, targets: Float32Array, count: number, sums: Float64Array): void;
   sigmoidSquaredErrorGradient(preActivation: Float32Array, targets: Float32Array, gradient: Float32Array, count: number): number;
   sumColumns(gradient: Float32Array, sums: Float32Array, rows: number, columns: number): void;
   reluDerivativeColumnSums(preActivation: Float32Array, gradient: Float32Array, sums: Float32Array, rows: number, columns: number): void;
@@ -37,6 +38,7 @@ interface KernelsAddon {
   adagradStep: ScaledUpdate;
   adamStep: AdamUpdate;
   broadcastRows(bias: Float32Array, output: Float32Array, rows: number, columns: number): void;
+  gatherRows: RowGatherer;
 }
 
 type AddonLoad = { addon: KernelsAddon; reason?: undefined } | { addon: null; reason: string };
@@ -47,12 +49,17 @@ function loadAddon(): AddonLoad {
     // Required lazily: importing the library must work where the addon was never built.
     const addon = require(file) as KernelsAddon;
     // An addon built from an older checkout lacks the newer exports: then none of it is used.
-    const missing = ['adamStep', 'sgdStep', 'momentumStep', 'rmspropStep', 'adagradStep', 'sigmoidSquaredErrorGradient', 'sumColumns', 'reluDerivativeColumnSums'].filter((name) => typeof (addon as unknown as Record<string, unknown>)[name] !== 'function');
+    const missing = ['adamStep', 'sgdStep', 'momentumStep', 'rmspropStep', 'adagradStep', 'sigmoidSquaredErrorGradient', 'sumColumns', 'reluDerivativeColumnSums', 'gatherRows', 'addSquaredErrors'].filter((name) => typeof (addon as unknown as Record<string, unknown>)[name] !== 'function');
     if (missing.length > 0) return { addon: null, reason: `${file} has no ${missing.join(', ')} (rebuild it: npm run build:native)` };
     return { addon };
   } catch (error) {
     return { addon: null, reason: `native kernels did not load: ${(error as Error).message.split('\n')[0]}` };
   }
+}
+
+/** The native row gatherer (see gather.ts), or null where the addon did not build. */
+export function loadNativeRowGatherer(): RowGatherer | null {
+  return loadAddon().addon?.gatherRows ?? null;
 }
 
 /** The native kernels, or why they are unavailable (then TYPESCRIPT_KERNELS do the same work). */
@@ -108,7 +115,7 @@ export function loadNativeKernels(): { kernels: StepKernels; reason?: undefined 
     if (activation.name === 'relu') return addon.reluDerivativeColumnSums(preActivation, gradient, sums, rows, sums.length);
     return derivativeAndSums(activation, preActivation, output, gradient, rows, sums);
   },
-  meanSquaredError: addon.meanSquaredError,
+  addSquaredErrors: addon.addSquaredErrors,
   broadcastRows(bias: Float32Array, output: Float32Array, rows: number) {
       addon.broadcastRows(bias, output, rows, bias.length);
     },

@@ -44,11 +44,11 @@ export interface TrainingEngine {
    */
   forward(inputs: Float32Array, count: number, outputs?: Float32Array[]): Float32Array[];
   /**
-   * Mean squared error of `count` predictions against targets, with the bits of losses.ts
-   * meanSquaredError: evaluation calls it on a whole set's reconstructions, on the engine's native
-   * port of it where there is one.
+   * Adds the squared errors of `count` predictions into eight running sums, with the bits of
+   * losses.ts addSquaredErrors: evaluation calls it on a set's reconstructions, slice by slice, on
+   * the engine's native port of it where there is one.
    */
-  meanSquaredError(predictions: Float32Array, targets: Float32Array, count: number): number;
+  addSquaredErrors(predictions: Float32Array, targets: Float32Array, count: number, sums: Float64Array): void;
   /** A copy of the current parameters. */
   getParameters(): Parameters;
   /** Frees native or tensor memory. */

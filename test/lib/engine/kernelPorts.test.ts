@@ -8,12 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blasAvailable, createBlasEngine } from '../../../src/lib/engine/blasEngine';
 import { StepKernels, TYPESCRIPT_KERNELS } from '../../../src/lib/engine/kernels';
-import { loadNativeKernels } from '../../../src/lib/engine/nativeKernels';
+import { gatherRowsInTypescript, RowGatherer } from '../../../src/lib/engine/gather';
+import { loadNativeKernels, loadNativeRowGatherer } from '../../../src/lib/engine/nativeKernels';
+import { createSquareSums } from '../../../src/lib/losses';
 import { ADAGRAD_INITIAL_ACCUMULATOR, ADAM_BETA1, ADAM_BETA2, OptimizerUpdates } from '../../../src/lib/engine/optimizers';
 import { EngineFactory } from '../../../src/lib/engine/types';
 import { createWasmArithmetic, wasmSimdAvailable } from '../../../src/lib/engine/wasm/arithmetic';
 import { createWasmEngine } from '../../../src/lib/engine/wasmEngine';
-import { createRandom } from '../../../src/lib/random';
+import { createRandom, permutation } from '../../../src/lib/random';
 import { Activation, ActivationInput, OPTIMIZER_NAMES, OptimizerInput, resolveActivation } from '../../../src/lib/spec';
 import { testBatch, testEngineOptions } from './helpers';
 
@@ -135,18 +137,24 @@ for (const port of PORTS) {
     });
   }
 
-  test(`${port.name} MSE alone gives the TypeScript's bits`, { skip: port.skip }, () => {
+  test(`${port.name} squared errors into running sums give the TypeScript's bits, in one pass or in parts`, { skip: port.skip }, () => {
     const [predictions, targets] = port.arrays([COUNT, COUNT]);
     predictions.set(testValues(COUNT, 11));
     targets.set(testValues(COUNT, 12).map((value) => (Number.isFinite(value) ? value : 0.5)));
-    for (const count of [COUNT, COUNT - 3, 8, 5]) {
-      const expected = TYPESCRIPT_KERNELS.meanSquaredError(predictions.slice(), targets.slice(), count);
-      const actual = port.kernels().meanSquaredError(predictions, targets, count);
-      assert.ok(Object.is(actual, expected), `count ${count}: ${actual} vs ${expected}`);
+    const sumsOf = (kernels: StepKernels, parts: number[]) => {
+      const sums = createSquareSums();
+      let start = 0;
+      for (const part of parts) {
+        kernels.addSquaredErrors(predictions.subarray(start), targets.subarray(start), part, sums);
+        start += part;
+      }
+      return [...sums];
+    };
+    for (const parts of [[COUNT], [COUNT - 3], [8], [5], [2048, 1024, COUNT - 3072]]) {
+      const expected = sumsOf(TYPESCRIPT_KERNELS, parts);
+      assert.deepEqual(sumsOf(port.kernels(), parts), expected, `parts ${parts}`);
+      if (parts.length > 1) assert.deepEqual(expected, sumsOf(TYPESCRIPT_KERNELS, [COUNT]), 'parts of multiples of eight sum as one pass');
     }
-    predictions.set([0.25, 0.5, 1, 0, 0.75], 0);
-    targets.set([0, 0.5, 0.5, 1, 1], 0);
-    assert.ok(Object.is(port.kernels().meanSquaredError(predictions, targets, 5), TYPESCRIPT_KERNELS.meanSquaredError(predictions.slice(), targets.slice(), 5)));
   });
 
   for (const activation of ACTIVATIONS) {
@@ -248,4 +256,19 @@ test('the wasm kernels refuse an array shorter than the count instead of reading
   const port = PORTS[1];
   const [values, output] = port.arrays([4, 8]);
   assert.throws(() => port.kernels().applyActivation(resolveActivation('sigmoid'), values, output, 5), /shorter than the count/);
+});
+
+test('the native row gatherer copies the rows an order picks, as the TypeScript one does, and refuses rows outside the set', { skip: skipNative }, () => {
+  const gather = loadNativeRowGatherer() as RowGatherer;
+  const width = 13;
+  const source = testValues(50 * width, 16);
+  const order = permutation(50, createRandom(3, 'gather'));
+  const expected = new Float32Array(20 * width).fill(5);
+  const actual = expected.slice();
+  gatherRowsInTypescript(source, order, 7, 20, width, expected);
+  gather(source, order, 7, 20, width, actual);
+  assertSameBits(actual, expected, 'gathered rows');
+  assert.throws(() => gather(source, Int32Array.of(0, 50), 0, 2, width, actual), /outside the source/);
+  assert.throws(() => gather(source, order, 45, 10, width, new Float32Array(10 * width)), /more rows than the order holds/);
+  assert.throws(() => gather(source, order, 0, 30, width, actual), /shorter than the count/);
 });

@@ -163,7 +163,7 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
       const scale = 2 / count;
       const blocksEnd = count - (count % SQUARE_SUM_LANES);
       kernel().squaredErrorBlocks(predictions.byteOffset, targets.byteOffset, gradient.byteOffset, blocksEnd, scale, squareSums.byteOffset);
-      addSquaredErrors(predictions, targets, gradient, scale, blocksEnd, count, squareSums);
+      addSquaredErrors(predictions.subarray(blocksEnd), targets.subarray(blocksEnd), gradient.subarray(blocksEnd), scale, count - blocksEnd, squareSums);
       return combineSquareSums(squareSums) / count;
     },
     outputLayerLossAndGradient: (...args) => inSteps(...args),
@@ -177,7 +177,7 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
         gradient.byteOffset, columns * FLOAT_BYTES, FLOAT_BYTES, 1, columns, rows, 0, packOffset);
     },
     derivativeAndColumnSums: (...args) => derivativeAndSums(...args),
-    meanSquaredError: TYPESCRIPT_KERNELS.meanSquaredError,
+    addSquaredErrors: TYPESCRIPT_KERNELS.addSquaredErrors,
     broadcastRows: TYPESCRIPT_KERNELS.broadcastRows,
     optimizerUpdates: {
       ...TYPESCRIPT_KERNELS.optimizerUpdates,

@@ -113,10 +113,10 @@ function float32Function(options: Float32Options): FunctionDefinition {
 }
 
 /**
- * squaredErrorBlocks(predictions, targets, gradient, count, scale, sums): losses.ts squaredErrorSum
+ * squaredErrorBlocks(predictions, targets, gradient, count, scale, sums): losses.ts addSquaredErrors
  * over `count` values, a multiple of SQUARE_SUM_LANES (8): float32 differences, squared in float64
  * into running sum i mod 8, kept as four pairs of float64 lanes and written to `sums` (eight
- * float64) at the end; the float32 gradient scale·(p − t) stored as it goes. The caller adds the last, partial block (addSquaredErrors).
+ * float64) at the end; the float32 gradient scale·(p − t) stored as it goes. The caller adds the last, partial block.
  */
 function squaredErrorBlocks(): FunctionDefinition {
   const [predictions, targets, gradient, count, scale, sums] = [0, 1, 2, 3, 4, 5];
