@@ -1,82 +1,14 @@
 /*
- * The Node-API face of kernels.c: each export checks its arguments (the kernels read raw memory,
- * so a short or non-float32 array must be refused before it gets there) and calls one kernel.
+ * The Node-API face of kernels.c and optimizers.c: each export checks its arguments (arguments.h)
+ * and calls one kernel.
  * Node-API is ABI-stable, so one build serves every Node version from 20 on.
  */
 #include <node_api.h>
 #include <stdint.h>
 
+#include "arguments.h"
 #include "kernels.h"
 #include "optimizers.h"
-
-#define MAX_ARGUMENTS 8
-
-typedef struct {
-  napi_env env;
-  napi_value values[MAX_ARGUMENTS];
-  size_t count;
-  int failed;
-} Arguments;
-
-static int read_arguments(napi_env env, napi_callback_info info, Arguments *arguments, size_t expected) {
-  arguments->env = env;
-  arguments->count = MAX_ARGUMENTS;
-  arguments->failed = 0;
-  if (napi_get_cb_info(env, info, &arguments->count, arguments->values, NULL, NULL) != napi_ok) return 0;
-  if (arguments->count < expected) {
-    napi_throw_type_error(env, NULL, "relu-ae kernels: too few arguments");
-    return 0;
-  }
-  return 1;
-}
-
-static void fail(Arguments *arguments, const char *message) {
-  if (!arguments->failed) napi_throw_type_error(arguments->env, NULL, message);
-  arguments->failed = 1;
-}
-
-/* A Float32Array argument with at least minimum values, or NULL (and a pending exception). */
-static float *float_array(Arguments *arguments, size_t index, size_t minimum) {
-  napi_typedarray_type type;
-  size_t length;
-  void *data;
-  napi_value buffer;
-  size_t offset;
-  if (arguments->failed) return NULL;
-  if (napi_get_typedarray_info(arguments->env, arguments->values[index], &type, &length, &data, &buffer, &offset) != napi_ok ||
-      type != napi_float32_array) {
-    fail(arguments, "relu-ae kernels: expected a Float32Array");
-    return NULL;
-  }
-  if (length < minimum) {
-    fail(arguments, "relu-ae kernels: a Float32Array is shorter than the count");
-    return NULL;
-  }
-  return (float *)data;
-}
-
-static size_t count_argument(Arguments *arguments, size_t index) {
-  int64_t value = -1;
-  if (arguments->failed) return 0;
-  if (napi_get_value_int64(arguments->env, arguments->values[index], &value) != napi_ok || value < 0) {
-    fail(arguments, "relu-ae kernels: a count must be a non-negative integer");
-    return 0;
-  }
-  return (size_t)value;
-}
-
-static double number_argument(Arguments *arguments, size_t index) {
-  double value = 0;
-  if (arguments->failed) return 0;
-  if (napi_get_value_double(arguments->env, arguments->values[index], &value) != napi_ok) fail(arguments, "relu-ae kernels: expected a number");
-  return value;
-}
-
-static napi_value number_result(napi_env env, double value) {
-  napi_value result;
-  napi_create_double(env, value, &result);
-  return result;
-}
 
 /* (preActivation, output, count) */
 #define ACTIVATION_EXPORT(name, kernel)                                          \
@@ -171,16 +103,10 @@ static napi_value export_add_squared_errors(napi_env env, napi_callback_info inf
   const size_t count = count_argument(&arguments, 2);
   const float *predictions = float_array(&arguments, 0, count);
   const float *targets = float_array(&arguments, 1, count);
+  size_t length;
+  double *sums = typed_array(&arguments, 3, napi_float64_array, 8, &length);
   if (arguments.failed) return NULL;
-  napi_typedarray_type type;
-  size_t length, offset;
-  void *sums;
-  napi_value buffer;
-  if (napi_get_typedarray_info(env, arguments.values[3], &type, &length, &sums, &buffer, &offset) != napi_ok || type != napi_float64_array || length < 8) {
-    napi_throw_type_error(env, NULL, "relu-ae kernels: addSquaredErrors takes a Float64Array of eight sums");
-    return NULL;
-  }
-  add_squared_errors(predictions, targets, count, (double *)sums);
+  add_squared_errors(predictions, targets, count, sums);
   return NULL;
 }
 
@@ -294,29 +220,19 @@ static napi_value export_gather_rows(napi_env env, napi_callback_info info) {
   const size_t start = count_argument(&arguments, 2);
   const size_t count = count_argument(&arguments, 3);
   const size_t width = count_argument(&arguments, 4);
+  size_t source_length = 0, order_length = 0;
+  const float *source = typed_array(&arguments, 0, napi_float32_array, 0, &source_length);
+  const int32_t *order = typed_array(&arguments, 1, napi_int32_array, start + count, &order_length);
   float *destination = float_array(&arguments, 5, count * width);
-  napi_typedarray_type type;
-  size_t source_length = 0, order_length = 0, offset;
-  void *source = NULL, *order = NULL;
-  napi_value buffer;
   if (arguments.failed) return NULL;
-  if (napi_get_typedarray_info(env, arguments.values[0], &type, &source_length, &source, &buffer, &offset) != napi_ok || type != napi_float32_array ||
-      napi_get_typedarray_info(env, arguments.values[1], &type, &order_length, &order, &buffer, &offset) != napi_ok || type != napi_int32_array) {
-    napi_throw_type_error(env, NULL, "relu-ae kernels: gatherRows takes a Float32Array and an Int32Array");
-    return NULL;
-  }
-  if (start + count > order_length) {
-    napi_throw_type_error(env, NULL, "relu-ae kernels: gatherRows asks for more rows than the order holds");
-    return NULL;
-  }
-  const int32_t *rows = (const int32_t *)order + start;
+  const int32_t *rows = order + start;
   for (size_t row = 0; row < count; row++) {
     if (rows[row] < 0 || ((size_t)rows[row] + 1) * width > source_length) {
       napi_throw_type_error(env, NULL, "relu-ae kernels: gatherRows was given a row outside the source");
       return NULL;
     }
   }
-  gather_rows((const float *)source, rows, count, width, destination);
+  gather_rows(source, rows, count, width, destination);
   return NULL;
 }
 

@@ -269,6 +269,6 @@ test('the native row gatherer copies the rows an order picks, as the TypeScript 
   gather(source, order, 7, 20, width, actual);
   assertSameBits(actual, expected, 'gathered rows');
   assert.throws(() => gather(source, Int32Array.of(0, 50), 0, 2, width, actual), /outside the source/);
-  assert.throws(() => gather(source, order, 45, 10, width, new Float32Array(10 * width)), /more rows than the order holds/);
+  assert.throws(() => gather(source, order, 45, 10, width, new Float32Array(10 * width)), /shorter than the count/);
   assert.throws(() => gather(source, order, 0, 30, width, actual), /shorter than the count/);
 });
