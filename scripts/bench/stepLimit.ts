@@ -1,6 +1,7 @@
 /**
  * A training step against its own matrix products (productList.ts), in one process and taking turns
- * round by round: the engine's steps on the bench's model, then the step's 17 products alone through
+ * round by round: the engine's steps on the bench's model (each on a batch just gathered, as in
+ * trainNetwork, the gathering untimed), then the step's 17 products alone through
  * the same binding — for the native engine in the engine's layout and in every other layout, for the
  * WebAssembly engine through its own products. The ratio of the step's time to the products' is how
  * far the step is from the machine's limit.
@@ -33,10 +34,15 @@ export function measureStepLimit(options: StepLimitOptions): Record<string, unkn
   if (options.engine === 'blas' && !blasAvailable().available) throw new Error(`the blas engine is unavailable: ${blasAvailable().reason}`);
   const engine: TrainingEngine = options.engine === 'blas' ? createBlasEngine(engineOptions) : createWasmEngine(engineOptions);
   const batches = digitBatches(batchSize).batches.filter((batch) => batch.batchSize === batchSize);
+  // As the trainer does, each batch is first gathered into a buffer of its own (untimed, as that is
+  // data handling), so that the step finds it where the product list finds its inputs: in cache.
+  const gathered = new Float32Array(batchSize * layerSizes[0]);
   let next = 0;
-  const step = () => {
-    const batch = batches[next++ % batches.length];
-    engine.trainStep({ inputs: batch.inputs, targets: batch.inputs, batchSize });
+  const step = (): number => {
+    gathered.set(batches[next++ % batches.length].inputs);
+    const started = process.hrtime.bigint();
+    engine.trainStep({ inputs: gathered, targets: gathered, batchSize });
+    return Number(process.hrtime.bigint() - started) / 1e6;
   };
   let lists: { name: string; run: () => void }[];
   if (options.engine === 'blas') {
