@@ -239,9 +239,9 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
 
   /**
    * The forward pass over a whole set straight into the outputs, FORWARD_SLICE_ROWS rows at a time:
-   * a slice's pre-activations and activations stay in cache from one layer to the next, where a
-   * pass over a whole test set at once streams every layer through memory (a 10,000-digit set's
-   * output layer alone is 31 MB) and runs a third slower.
+   * the pre-activations need a slice's worth of scratch (2.4 MB for the bench's network, where a
+   * 10,000-digit set at once needed 47 MB), and the products see the shapes that an evaluation in
+   * slices gives them (evaluate.ts), so that both give the same bits.
    */
   const forwardDirectInSlices = (inputs: Float32Array, count: number, activations: Float32Array[]): void => {
     const sliceRows = Math.min(count, FORWARD_SLICE_ROWS);
@@ -306,9 +306,8 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
 }
 
 /**
- * Rows a forward pass over a whole set runs at a time (where the products read any array): a slice
- * of the bench's network keeps about 2.4 MB of activations, so that each layer finds its inputs in
- * cache.
+ * Rows a forward pass over a whole set runs at a time where the products read any array (OpenBLAS
+ * may sum a product of other shapes in another order, so this fixes the bits of a set's pass).
  */
 export const FORWARD_SLICE_ROWS = 512;
 
