@@ -1,11 +1,12 @@
 /*
  * The elementwise kernels of the native engine, as plain C over float arrays (optimizers.h has the
  * optimizers' loops). Each is a line-for-line port of its TypeScript original (activations.ts,
- * losses.ts in src/lib/): the same operations in double precision, in the same order, each result
- * rounded to float32 when stored. Built without fused multiply-add (-ffp-contract=off) and without
- * -ffast-math, every operation is an IEEE operation with one rounding, so the results are the same
- * bits as the TypeScript's; vector instructions compute each lane exactly as the scalar ones do.
- * test/lib/engine/kernelPorts.test.ts checks that, bit for bit.
+ * kernels.ts, losses.ts in src/lib/): the same operations in the same precision (double, each
+ * result rounded to float32 when stored; or float32 throughout where the TypeScript rounds with
+ * Math.fround after every operation), in the same order. Built without fused multiply-add
+ * (-ffp-contract=off) and without -ffast-math, every operation is an IEEE operation with one rounding,
+ * so the results are the same bits as the TypeScript's; vector instructions compute each lane
+ * exactly as the scalar ones do. test/lib/engine/kernelPorts.test.ts checks that, bit for bit.
  */
 #ifndef RELU_AE_KERNELS_H
 #define RELU_AE_KERNELS_H

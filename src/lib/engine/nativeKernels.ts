@@ -4,7 +4,9 @@
  * the addon is missing, engines use the TypeScript kernels, which give the same bits. The ports
  * cover the activations whose arithmetic is IEEE-exact (relu, leaky ReLU, sigmoid, and every
  * derivative); elu, tanh and softplus call V8's Math functions and stay in TypeScript, as does the
- * cross-entropy (Math.log). Every optimizer's update loop is ported (native/src/optimizers.c).
+ * cross-entropy (Math.log). Every optimizer's update loop is ported (native/src/optimizers.c), and
+ * so are the fused passes (a sigmoid output layer with the MSE; a ReLU derivative with its bias
+ * gradient), the column sums, the squared errors of an evaluation, and the gathering of a batch.
  */
 import * as path from 'path';
 import { findProjectRoot } from '../paths';
