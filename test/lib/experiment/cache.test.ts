@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cacheFile, canonicalJson, codeVersion, codeVersionOf, readCacheEntry, resultChecksum, RunIdentity, runKey, writeCacheEntry } from '../../../src/lib/experiment/cache';
+import { findProjectRoot } from '../../../src/lib/paths';
 
 const TEMPORARY_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-ae-cache-test-'));
 
@@ -90,6 +91,39 @@ test('the code version changes with any numeric module, the engine files include
   assert.notEqual(second, first, 'the dense engine decides numbers');
   write('engine/wasm/gemmKernel.js', 'kernel B');
   assert.notEqual(codeVersionOf(library), second, 'so does the WebAssembly matrix kernel');
+});
+
+test('the code version changes with the native kernels\' C sources and build settings, and not with other native files', () => {
+  const library = freshDirectory('native-library');
+  const native = freshDirectory('native');
+  const write = (name: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(native, name)), { recursive: true });
+    fs.writeFileSync(path.join(native, name), text);
+  };
+  fs.writeFileSync(path.join(library, 'losses.js'), 'losses');
+  write('src/kernels.c', 'logistic A');
+  write('src/hot.h', 'no contraction');
+  write('binding.gyp', '-ffp-contract=off');
+  write('build.js', 'build script A');
+  const first = codeVersionOf(library, native);
+  assert.notEqual(first, codeVersionOf(library, null), 'the native sources count');
+  write('build.js', 'build script B');
+  assert.equal(codeVersionOf(library, native), first, 'the build script does not decide numbers');
+  write('src/kernels.c', 'logistic B');
+  const second = codeVersionOf(library, native);
+  assert.notEqual(second, first, 'a C kernel decides numbers');
+  write('src/hot.h', 'contraction');
+  const third = codeVersionOf(library, native);
+  assert.notEqual(third, second, 'so does a header');
+  write('binding.gyp', '-ffp-contract=fast');
+  assert.notEqual(codeVersionOf(library, native), third, 'and the compiler flags');
+});
+
+test('the code version of this checkout covers its native sources', () => {
+  const root = findProjectRoot(__dirname);
+  const library = path.join(__dirname, '..', '..', '..', 'src', 'lib');
+  assert.equal(codeVersion(), codeVersionOf(library, path.join(root, 'native')));
+  assert.notEqual(codeVersion(), codeVersionOf(library, null));
 });
 
 test('an entry written is read back whole, and an absent one is a miss', () => {

@@ -23,12 +23,16 @@ async function plannedIdentity(experiment: Experiment, cacheDirectory: string): 
   return { key: plan.tasks[0].key, identity: plan.tasks[0].identity };
 }
 
-/** Waits until a job has completed or failed, and returns it as it then is. */
+/**
+ * Waits until a job has completed or failed, and returns it as it then is: read again once its
+ * state says so, since a job read just before it completed has no return value yet (under load,
+ * the worker can finish between the two reads).
+ */
 async function finished(queue: Queue, id: string): Promise<Job> {
   for (;;) {
     const job = await queue.getJob(id);
     const state = job ? await job.getState() : 'missing';
-    if (job && (state === 'completed' || state === 'failed')) return job;
+    if (job && (state === 'completed' || state === 'failed')) return (await queue.getJob(id)) ?? job;
     await sleep(100);
   }
 }
