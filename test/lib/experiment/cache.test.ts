@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cacheFile, canonicalJson, codeVersion, codeVersionOf, readCacheEntry, resultChecksum, RunIdentity, runKey, writeCacheEntry } from '../../../src/lib/experiment/cache';
+import { cacheFile, canonicalJson, codeVersion, codeVersionOf, numericText, readCacheEntry, resultChecksum, RunIdentity, runKey, writeCacheEntry } from '../../../src/lib/experiment/cache';
 import { findProjectRoot } from '../../../src/lib/paths';
 
 const TEMPORARY_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-ae-cache-test-'));
@@ -225,4 +225,15 @@ test('a JSON value that is not an object reads as corrupt', () => {
     fs.writeFileSync(file, 'null');
   });
   assert.equal(read.status, 'corrupt');
+});
+
+test('the code version reads code, not comments or layout', () => {
+  assert.equal(numericText('const a = 1; // the rate\n/* a block\n comment */ const b = "// not a comment";\n\n  const c = `/* kept */`;'), 'const a = 1; const b = "// not a comment"; const c = `/* kept */`;');
+  const library = freshDirectory('comments');
+  fs.writeFileSync(path.join(library, 'losses.js'), '// mean squared error\nfunction loss(a, b) { return (a - b) * (a - b); }\n');
+  const first = codeVersionOf(library, null);
+  fs.writeFileSync(path.join(library, 'losses.js'), '/** The mean squared error, reworded. */\nfunction loss(a, b) {\n  return (a - b) * (a - b);\n}\n');
+  assert.equal(codeVersionOf(library, null), first, 'a comment or a line break changes no number');
+  fs.writeFileSync(path.join(library, 'losses.js'), 'function loss(a, b) { return (b - a) * (a - b); }\n');
+  assert.notEqual(codeVersionOf(library, null), first, 'code does');
 });
