@@ -4,7 +4,7 @@
       "target_name": "relu_ae_kernels",
       "sources": ["src/binding.c", "src/arguments.c", "src/kernels.c", "src/optimizers.c"],
       "cflags!": ["-O2"],
-      "cflags": ["-O3", "-mprefer-vector-width=512", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math", "-std=c11", "-Wall", "-Wextra"],
+      "cflags": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math", "-std=c11", "-Wall", "-Wextra"],
       "xcode_settings": {
         "OTHER_CFLAGS": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math", "-std=c11"]
       }

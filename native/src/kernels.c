@@ -250,7 +250,7 @@ void gather_rows(const float *source, const int32_t *order, size_t count, size_t
   for (size_t row = 0; row < count; row++) {
     if (row + GATHER_PREFETCH_ROWS < count) {
       const char *ahead = (const char *)(source + (size_t)order[row + GATHER_PREFETCH_ROWS] * width);
-      for (size_t byte = 0; byte < width * sizeof(float); byte += 64) __builtin_prefetch(ahead + byte);
+      for (size_t byte = 0; byte < width * sizeof(float); byte += 64) PREFETCH(ahead + byte);
     }
     memcpy(destination + row * width, source + (size_t)order[row] * width, width * sizeof(float));
   }
