@@ -94,8 +94,9 @@ async function bundleApp(projectRoot: string, compiledFolder: string, outFolder:
     },
     plugins: [
       new webpack.optimize.LimitChunkCountPlugin({ maxChunks: 1 }),
-      // Some packages read process.env or process.cwd(), which a browser lacks.
-      new webpack.DefinePlugin({ 'process.env': '{}', 'process.cwd': '(() => "/")' }),
+      // Some packages use Node's process (path-browserify's resolve calls process.cwd(), which
+      // JupyterLab's URL resolver relies on), which a browser lacks; JupyterLab's build defines it so.
+      new webpack.DefinePlugin({ process: '({ cwd: () => "/", env: {} })' }),
     ],
   });
   if (!compiler) throw new Error('webpack made no compiler');

@@ -32,8 +32,11 @@ export interface LabNotebook {
   runAll(timeoutMilliseconds: number): Promise<boolean>;
   /** Runs the given cells one after another, each as soon as the previous one replied. */
   runCells(indices: number[], timeoutMilliseconds: number): Promise<boolean[]>;
-  /** Scrolls every cell into view (as a reader would), then waits until charts and images settle. */
-  settle(timeoutMilliseconds: number): Promise<void>;
+  /**
+   * Waits until every cell is rendered, scrolls each into view (as a reader would), then waits
+   * until every image has decoded and every chart is drawn or (unless `drawn`) shows its image.
+   */
+  settle(timeoutMilliseconds: number, charts?: 'drawn' | 'drawn-or-static'): Promise<void>;
   collect(): Promise<CellState[]>;
   trusted(): Promise<boolean>;
   save(): Promise<void>;
@@ -50,17 +53,18 @@ export interface LabBrowser {
 
 const VIEWPORT = { width: 1200, height: 900 };
 const PAGE_READY = `window.reluAeLab !== undefined || document.body.hasAttribute('data-harness-error')`;
-/** Every chart drawn or shown as an image, every image decoded: nothing left half-done. */
-const SETTLED = `(() => {
+/** Every chart drawn (or, unless drawnOnly, shown as an image), every image decoded: nothing left half-done. */
+const SETTLED = `((drawnOnly) => {
   const charts = Array.from(document.querySelectorAll('.relu-ae-chart'));
   const chartsDone = charts.every((chart) => {
     const svg = chart.querySelector('.plotly-plot svg.main-svg');
     const image = chart.querySelector('img.chart-static');
-    return svg !== null || (image !== null && image.complete);
+    return svg !== null || (!drawnOnly && image !== null && image.complete);
   });
   const images = Array.from(document.querySelectorAll('.jp-OutputArea-output img'));
-  return chartsDone && images.every((image) => image.complete);
-})()`;
+  // A hidden lazy image (a drawn chart's stand-in) never loads, and need not.
+  return chartsDone && images.every((image) => image.complete || image.offsetParent === null);
+})`;
 
 async function scrollThroughCells(page: Page): Promise<void> {
   const count = Number(await page.evaluate(`document.querySelectorAll('.jp-Notebook .jp-Cell').length`));
@@ -137,10 +141,11 @@ export async function launchLabBrowser(server: LabServer): Promise<LabBrowser> {
         await waitForIdle();
         return ran;
       },
-      async settle(timeoutMilliseconds) {
+      async settle(timeoutMilliseconds, charts = 'drawn-or-static') {
         await page.waitForFunction('window.reluAeLab.rendered()', undefined, { timeout: timeoutMilliseconds, polling: 250 });
         await scrollThroughCells(page);
-        await page.waitForFunction(SETTLED, undefined, { timeout: timeoutMilliseconds, polling: 250 }).catch(() => undefined);
+        // A chart that never draws is reported by the checks, with what it shows instead.
+        await page.waitForFunction(`${SETTLED}(${charts === 'drawn'})`, undefined, { timeout: timeoutMilliseconds, polling: 250 }).catch(() => undefined);
       },
       collect: () => page.evaluate('window.reluAeLab.collect()') as Promise<CellState[]>,
       trusted: () => page.evaluate('window.reluAeLab.trusted()') as Promise<boolean>,

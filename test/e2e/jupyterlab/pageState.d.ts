@@ -30,6 +30,12 @@ export interface ModelOutput {
   evalue?: string;
   traceback?: string[];
   executionCount?: number | null;
+  /** A stream's name: stdout or stderr. */
+  streamName?: string;
+  /** The output's HTML holds a table. */
+  hasTable: boolean;
+  /** The output's HTML holds a verdict box (class "verdict" or "verdict-record"). */
+  hasVerdict: boolean;
 }
 
 export interface CellState {

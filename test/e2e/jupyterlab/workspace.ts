@@ -30,11 +30,16 @@ export function notebookOrder(names: string[]): string[] {
   return [...sorted.filter((name) => name !== INDEX_NOTEBOOK), ...sorted.filter((name) => name === INDEX_NOTEBOOK)];
 }
 
-export function createLabWorkspace(projectRoot: string, profile: string): LabWorkspace {
+/**
+ * `only`: notebook names (without .ipynb) to copy, for a quicker run while working on one
+ * (RELU_AE_LAB_NOTEBOOKS=01-output-activation,08-robustness); default every notebook.
+ */
+export function createLabWorkspace(projectRoot: string, profile: string, only: string[] = []): LabWorkspace {
   const work = mkdtempSync(join(tmpdir(), 'relu-ae-jupyterlab-'));
   const root = join(work, 'project');
   mkdirSync(join(root, 'notebooks'), { recursive: true });
-  const names = notebookOrder(readdirSync(join(projectRoot, 'notebooks')));
+  const names = notebookOrder(readdirSync(join(projectRoot, 'notebooks')))
+    .filter((name) => only.length === 0 || only.includes(name.replace(/\.ipynb$/, '')));
   for (const name of names) copyFileSync(join(projectRoot, 'notebooks', name), join(root, 'notebooks', name));
   for (const linked of ['dist', 'node_modules', 'package.json']) symlinkSync(join(projectRoot, linked), join(root, linked));
   return {

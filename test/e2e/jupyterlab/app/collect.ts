@@ -66,6 +66,9 @@ export function collectCells(panel: NotebookPanel, counters: Map<string, OutputC
         evalue: output.evalue as string | undefined,
         traceback: output.traceback as string[] | undefined,
         executionCount: output.execution_count as number | null | undefined,
+        streamName: output.name as string | undefined,
+        hasTable: htmlOf(output as { data?: Record<string, unknown> }).includes('<table'),
+        hasVerdict: /class="verdict(-record)?"/.test(htmlOf(output as { data?: Record<string, unknown> })),
       };
     });
     const plotlyCharts = Array.from(node.querySelectorAll('.relu-ae-chart')).map((chart) => {
