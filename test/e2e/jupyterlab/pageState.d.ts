@@ -44,6 +44,10 @@ export interface CellState {
   executionCount: number | null;
   /** The input prompt as shown, e.g. "[3]:". */
   prompt: string;
+  /** The output prompts shown (an execute_result's "[3]:"), empty ones left out. */
+  outputPrompts: string[];
+  /** The text the outputs show, at most 2,000 characters. */
+  shownText: string;
   outputs: ModelOutput[];
   counters: OutputCounters;
   plotlyCharts: ChartState[];

@@ -88,6 +88,8 @@ export function collectCells(panel: NotebookPanel, counters: Map<string, OutputC
       firstLine: cell.model.sharedModel.getSource().split('\n')[0] ?? '',
       executionCount: cell.model.executionCount,
       prompt: (node.querySelector('.jp-InputPrompt')?.textContent ?? '').trim(),
+      outputPrompts: Array.from(node.querySelectorAll('.jp-OutputPrompt')).map((prompt) => (prompt.textContent ?? '').trim()).filter((text) => text !== ''),
+      shownText: ((node.querySelector('.jp-OutputArea') as HTMLElement | null)?.innerText ?? '').slice(0, 2000),
       outputs,
       counters: counters.get(cell.model.id) ?? { added: 0, replaced: 0, progressAdded: 0, progressReplaced: 0 },
       plotlyCharts,
