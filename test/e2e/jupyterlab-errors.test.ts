@@ -71,17 +71,17 @@ test('cells run one after another: errors show name, message and the cell\'s lin
     assert.equal(thrown.evalue, 'value must not be positive: 1');
     assert.deepEqual(plain(thrown.traceback), [
       'RangeError: value must not be positive: 1',
-      'cell line 3: if (value > 0) throw new RangeError("value must not be positive: " + value);',
-      'cell line 6: check(limit);',
+      'Cell In[1], line 3: if (value > 0) throw new RangeError("value must not be positive: " + value);',
+      'Cell In[1], line 6: check(limit);',
     ]);
     assert.equal(throwing.prompt, '[1]:');
     assert.equal(throwing.stderrAreas, 1, 'JupyterLab shows the error as an error output');
-    assert.match(throwing.shownText, /RangeError: value must not be positive: 1\s+cell line 3: /);
+    assert.match(throwing.shownText, /RangeError: value must not be positive: 1\s+Cell In\[1\], line 3: /);
 
     const specError = errorOutput(wrongSpec);
     assert.equal(specError.ename, 'SpecError');
     assert.equal(specError.evalue, 'hiddenActivation.alpha: unknown field; did you mean slope?');
-    assert.match(plain(specError.traceback).at(-1) ?? '', /^cell line 2: lab\.resolveAutoencoderSpec/);
+    assert.match(plain(specError.traceback).at(-1) ?? '', /^Cell In\[2\], line 2: lab\.resolveAutoencoderSpec/);
     assert.ok(!plain(specError.traceback).some((line) => /tslab[\\/]dist|node:internal/.test(line)), 'no tslab or Node internals');
     assert.equal(wrongSpec.prompt, '[2]:', 'the cell sent right after an error ran');
 

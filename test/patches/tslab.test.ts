@@ -23,7 +23,7 @@ interface Step {
   messages: { type: string; content: Record<string, unknown> }[];
 }
 
-type Session = Record<'throwing' | 'async_throwing' | 'compile_error' | 'value' | 'library_error' | 'run_all_error' | 'run_all_next' | 'after_error', Step> & {
+type Session = Record<'throwing' | 'async_throwing' | 'compile_error' | 'value' | 'earlier_cell' | 'library_error' | 'run_all_error' | 'run_all_next' | 'after_error', Step> & {
   history: { status: string; history: [number, number, string][] };
 };
 
@@ -74,8 +74,8 @@ test('a cell that throws shows an error output with its name, message and the ce
   assert.equal(error.evalue, 'value must not be positive: 1');
   assert.deepEqual(error.traceback.map(plain), [
     'RangeError: value must not be positive: 1',
-    'cell line 4: if (value > 0) throw new RangeError("value must not be positive: " + value);',
-    'cell line 7: check(limit);',
+    'Cell In[1], line 4: if (value > 0) throw new RangeError("value must not be positive: " + value);',
+    'Cell In[1], line 7: check(limit);',
   ]);
   assert.equal(throwing.reply.ename, 'RangeError', 'the reply carries the error too');
   assert.ok(!throwing.messages.some((message) => message.type === 'stream'), 'nothing on stderr besides');
@@ -84,14 +84,23 @@ test('a cell that throws shows an error output with its name, message and the ce
 test('an error after an await points at the cell\'s line', { timeout: 600_000 }, async () => {
   const error = errorOf((await session).async_throwing);
   assert.equal(error.ename, 'TypeError');
-  assert.deepEqual(error.traceback.map(plain).slice(1), ['cell line 3: holder.inner!.value;']);
+  assert.deepEqual(error.traceback.map(plain).slice(1), ['Cell In[2], line 3: holder.inner!.value;']);
+});
+
+test('a function an earlier cell defined names that cell\'s line, then the calling cell\'s', { timeout: 600_000 }, async () => {
+  const error = errorOf((await session).earlier_cell);
+  assert.deepEqual(error.traceback.map(plain), [
+    'Error: from an earlier cell',
+    'Cell In[5], line 2: throw new Error("from an earlier cell");',
+    'Cell In[6], line 1: failLater();',
+  ]);
 });
 
 test('a cell that does not compile names the diagnostic and the line', { timeout: 600_000 }, async () => {
   const error = errorOf((await session).compile_error);
   assert.equal(error.ename, 'CompileError');
   assert.match(error.evalue, /^1:5 - Type 'string' is not assignable to type 'number'/);
-  assert.ok(error.traceback.map(plain).some((line) => line.includes('cell line 1: let count: number = "three";')));
+  assert.ok(error.traceback.map(plain).some((line) => line.includes('Cell In[3], line 1: let count: number = "three";')));
 });
 
 test('a wrong spec shows the spec error naming the field, then the cell\'s line, without tslab\'s frames', { timeout: 600_000 }, async () => {
@@ -99,7 +108,7 @@ test('a wrong spec shows the spec error naming the field, then the cell\'s line,
   assert.equal(error.ename, 'SpecError');
   assert.equal(error.evalue, 'hiddenActivation.alpha: unknown field; did you mean slope?');
   const traceback = error.traceback.map(plain);
-  assert.match(traceback[traceback.length - 1], /^cell line 2: lab\.resolveAutoencoderSpec/);
+  assert.match(traceback[traceback.length - 1], /^Cell In\[7\], line 2: lab\.resolveAutoencoderSpec/);
   assert.ok(!traceback.some((line) => line.includes(join('tslab', 'dist')) || line.includes('node:internal')), traceback.join('\n'));
 });
 

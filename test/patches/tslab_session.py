@@ -49,6 +49,8 @@ def main():
         steps["async_throwing"] = messages_of(client.execute(ASYNC_THROWING_CELL))
         steps["compile_error"] = messages_of(client.execute('let count: number = "three";'))
         steps["value"] = messages_of(client.execute("[1, 2].map((value) => value * 21)"))
+        messages_of(client.execute('function failLater(): never {\n  throw new Error("from an earlier cell");\n}'))
+        steps["earlier_cell"] = messages_of(client.execute("failLater();"))
         steps["library_error"] = messages_of(client.execute(
             'import * as lab from "../dist/lib";\nlab.resolveAutoencoderSpec({ hiddenActivation: { name: "leakyRelu", alpha: 0.3 } } as any);'))
         # "Run All": the second request is sent before the first one's error comes back.
