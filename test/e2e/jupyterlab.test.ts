@@ -95,6 +95,18 @@ for (const notebookPath of workspace.notebooks) {
   });
 }
 
+test('reopened by its author, a saved notebook is trusted: JupyterLab\'s server signed it on saving', { timeout: 300_000 }, async () => {
+  assert.ok(browser && ran.length > 0);
+  const notebook = await browser.open(ran[0], 'view');
+  try {
+    assert.equal(await notebook.trusted(), true);
+    await notebook.settle(120_000, 'drawn');
+    assertChartsShownAs(baseName(ran[0]), await notebook.collect(), 'interactive');
+  } finally {
+    await notebook.close();
+  }
+});
+
 test('the progress line was updated in place while runs computed', () => {
   assert.ok((timings.progressUpdatesInPlace ?? 0) > 0, 'at least one progress line was replaced in place (runs computed into an empty cache)');
 });
