@@ -5,7 +5,8 @@
  * twice by another reader: untrusted (every chart is its static image, no script runs) and
  * trusted, signed with nbformat's notary (the charts are interactive again, plotly fetched from the
  * server). Runs compute into a temporary cache and write their records into a temporary folder.
- * Screenshots of a claim notebook and of the robustness notebook go to test-output/jupyterlab/.
+ * Screenshots of a claim notebook and of the robustness notebook, run and reopened untrusted, go to
+ * test-output/jupyterlab/.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -122,6 +123,7 @@ test('reopened by another reader, untrusted: every chart shows its static image 
       await notebook.settle(60_000);
       assert.equal(await notebook.trusted(), false, `${notebookPath} opened untrusted`);
       const cells = await notebook.collect();
+      if (PHOTOGRAPHED.includes(baseName(notebookPath))) await notebook.screenshot(join(SCREENSHOTS, `${baseName(notebookPath)}-untrusted.png`));
       charts += assertChartsShownAs(baseName(notebookPath), cells, 'static');
       assert.equal(await notebook.page.evaluate('typeof window.Plotly'), 'undefined', 'plotly never loaded');
       assert.equal(await notebook.page.evaluate('typeof window.reluAeChartQueue'), 'undefined', 'no chart script ran');
