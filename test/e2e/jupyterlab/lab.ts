@@ -33,7 +33,7 @@ export interface LabNotebook {
   /** Runs the given cells one after another, each as soon as the previous one replied. */
   runCells(indices: number[], timeoutMilliseconds: number): Promise<boolean[]>;
   /**
-   * Waits until every cell is rendered, scrolls each into view (as a reader would), then waits
+   * Waits until every cell is rendered, scrolls through the notebook (as a reader would), then waits
    * until every image has decoded and every chart is drawn or (unless `drawn`) shows its image.
    */
   settle(timeoutMilliseconds: number, charts?: 'drawn' | 'drawn-or-static'): Promise<void>;
@@ -66,10 +66,15 @@ const SETTLED = `((drawnOnly) => {
   return chartsDone && images.every((image) => image.complete || image.offsetParent === null);
 })`;
 
-async function scrollThroughCells(page: Page): Promise<void> {
-  const count = Number(await page.evaluate(`document.querySelectorAll('.jp-Notebook .jp-Cell').length`));
-  for (let index = 0; index < count; index += 1) {
-    await page.evaluate(`document.querySelectorAll('.jp-Notebook .jp-Cell')[${index}].scrollIntoView({ block: 'start' })`);
+/**
+ * Scrolls the notebook from top to bottom a screen at a time, as a reader would: images marked
+ * loading="lazy" (trusted outputs keep the attribute) load only once near the viewport.
+ */
+async function scrollThroughNotebook(page: Page): Promise<void> {
+  const scroller = `document.querySelector('.jp-WindowedPanel-outer')`;
+  const [height, screen] = (await page.evaluate(`[${scroller}.scrollHeight, ${scroller}.clientHeight]`)) as [number, number];
+  for (let top = 0; top < height + screen; top += Math.max(200, Math.floor(screen * 0.8))) {
+    await page.evaluate(`${scroller}.scrollTo(0, ${top})`);
     await page.evaluate(`new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))`);
   }
 }
@@ -143,7 +148,7 @@ export async function launchLabBrowser(server: LabServer): Promise<LabBrowser> {
       },
       async settle(timeoutMilliseconds, charts = 'drawn-or-static') {
         await page.waitForFunction('window.reluAeLab.rendered()', undefined, { timeout: timeoutMilliseconds, polling: 250 });
-        await scrollThroughCells(page);
+        await scrollThroughNotebook(page);
         // A chart that never draws is reported by the checks, with what it shows instead.
         await page.waitForFunction(`${SETTLED}(${charts === 'drawn'})`, undefined, { timeout: timeoutMilliseconds, polling: 250 }).catch(() => undefined);
       },
