@@ -166,8 +166,8 @@ export async function plotlyChartHtml(figure: PlotlyFigure, options: PlotlyChart
   if (document.readyState === 'complete') start(); else window.addEventListener('load', start);
 })();`;
   return (
-    `<div id="${escapeHtml(id)}" class="relu-ae-chart">${image}${source}` +
-    `<div class="plotly-plot" style="display:none;width:100%;height:${height}px;"></div>` +
+    `<div id="${escapeHtml(id)}" class="relu-ae-chart">${image}` +
+    `<div class="plotly-plot" style="display:none;width:100%;height:${height}px;"></div>${source}` +
     `<script type="text/javascript">${script}</script></div>`
   );
 }
