@@ -109,6 +109,10 @@ function assertSameAxis(name: string, live: AxisView, shown: AxisView): void {
   const tolerance = 0.06 * (liveHigh - liveLow);
   assert.ok(Math.abs(shownLow - liveLow) <= tolerance && Math.abs(shownHigh - liveHigh) <= tolerance,
     `${name}: the image shows ${shown.range.join(' to ')}, the chart ${live.range.join(' to ')}`);
+  const exponent = /\de[+-]?\d/i;
+  if (!live.labels.some((text) => exponent.test(text))) {
+    assert.deepEqual(shown.labels.filter((text) => exponent.test(text)), [], `${name}: decimal notation, as the chart writes it (${live.labels.join(' ')})`);
+  }
   const isInteger = (text: string) => /^-?\d+$/.test(text.replace(/[−,]/g, (character) => (character === '−' ? '-' : '')));
   if (live.labels.length > 0 && live.labels.every(isInteger)) {
     assert.ok(shown.labels.every(isInteger), `${name}: integer ticks (${live.labels.join(' ')}) in the image too, not ${shown.labels.join(' ')}`);
@@ -134,10 +138,12 @@ function charts(): Record<string, PlotlyFigure> {
       plotRun(longLabel('ReLU'), 1, [0.19, 0.12], { group: 'ReLU' }), plotRun(longLabel('sigmoid'), 1, [0.1, 0.07], { group: 'sigmoid' }),
     ]),
     'loss curves, 30 epochs, linear': lossCurvesFigure([plotRun('ReLU', 1, Array.from({ length: 30 }, (_, index) => 0.1 / (index + 1)))], { logarithmic: false }),
+    'loss curves in the hundreds, linear': lossCurvesFigure([plotRun('wide range', 1, [350, 120, 40])], { logarithmic: false }),
     'code scatter, two panels': codeScatterFigure(PLOT_RUNS.slice(0, 2)),
     'dead units': deadUnitsFigure(PLOT_RUNS),
     'stages': stagesFigure(STAGES),
     'condition map': conditionMapFigure(map),
+    'condition map by margin verdict': conditionMapFigure(map, { colourBy: 'margin' }),
     'budget bands in updates': budgetBandsFigure(map, { comparison, panelBy: 'data', lineBy: 'initializer', axis: 'updates' }),
     'budget bands in epochs': budgetBandsFigure(map, { comparison, lineBy: 'initializer' }),
   };
@@ -167,5 +173,6 @@ for (const [name, figure] of Object.entries(charts())) {
     });
     assert.deepEqual(shown.legend.map((entry) => entry.text).sort(), live.legend.map((entry) => entry.text).sort(), 'the same legend entries');
     assert.deepEqual(shown.legend.filter((entry) => entry.truncated).map((entry) => entry.text), [], 'no legend entry cut short');
+    assert.ok(!/[<>]/.test(JSON.stringify((figureToVegaLite(figure) as { title?: unknown }).title)), 'the title is plain text, its HTML tags gone');
   });
 }

@@ -78,9 +78,12 @@ export function vegaScale(axis: PlotlyAxis | undefined, data: AxisData): Record<
   return { type: log ? 'log' : 'linear', nice: false, ...(log ? {} : { zero: false }), ...(domain ? { domain } : {}) };
 }
 
-/** The vega-lite axis of a plotly axis: its title, a compact number format, and plotly's ticks. */
+/** The vega-lite axis of a plotly axis: its title, plotly's number notation, and plotly's ticks. */
 export function vegaAxis(axis: PlotlyAxis | undefined, data: AxisData, domain: unknown): Record<string, unknown> {
-  const result: Record<string, unknown> = { title: axis?.title?.text ?? null, format: '~g', tickCount: plotlyTickCount(data) };
+  // Decimal notation on linear axes, as plotly writes them: with '~g', vega would cut the precision
+  // to the tick step and write 200 as "2e+2".
+  const format = axis?.type === 'log' ? '~g' : '~r';
+  const result: Record<string, unknown> = { title: axis?.title?.text ?? null, format, tickCount: plotlyTickCount(data) };
   if (axis?.type !== 'log' && Array.isArray(domain)) {
     const [low, high] = domain as [number, number];
     const step = typeof axis?.dtick === 'number' && axis.dtick > 0 ? axis.dtick : plotlyAutoStep(high - low, plotlyTickCount(data));

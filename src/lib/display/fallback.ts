@@ -197,9 +197,10 @@ export function figureToVegaLite(figure: PlotlyFigure, options: { width?: number
       layer: hasHeatmap ? panelLayers(own, legend) : withAxes(panelLayers(own, legend), { x: xAxis, y: yAxis }, axisData(own, width, height)),
     };
   });
-  // Plotly titles break lines with <br> and mark a subtitle with <sub>; vega takes lines as an array.
+  // Plotly titles break lines with <br> and style text with other tags (<sub>, a coloured <span>);
+  // vega takes lines as an array, and plain text: the tags go, their text stays.
   const titleText = (layout.title as { text?: string } | undefined)?.text ?? '';
-  const title = titleText.replace(/<\/?sub>/g, '').split(/<br\s*\/?>/);
+  const title = titleText.split(/<br\s*\/?>/).map((line) => line.replace(/<[^>]*>/g, ''));
   // labelLimit 0: no legend entry or category is cut short (plotly shows them whole).
   const common = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: { text: title.length === 1 ? title[0] : title, fontSize: 13 }, config: { legend: { orient: 'right', labelLimit: 0 }, view: { stroke: '#dddddd' } } };
   if (panels.length === 1) return { ...common, ...panels[0], title: common.title };
