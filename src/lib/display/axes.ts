@@ -6,7 +6,7 @@
  *              axis length plus the marker radius where plotly pads (y always; x when a trace has
  *              markers), in log10 units on a log axis; never vega's "nice" round-up (which made a
  *              loss between 0.07 and 0.19 span 0.01 to 1);
- *   ticks    — on linear axes the ticks plotly draws: the layout's dtick (one per epoch), else
+ *   ticks    — the layout's tickvals and ticktext where it has them; on linear axes the ticks plotly draws: the layout's dtick (one per epoch), else
  *              plotly's own step (its nticks, one per 80 px on x and 40 px on y, 5 to 10 in all,
  *              divide the range, rounded up to 1, 2 or 5 times a power of ten), as explicit
  *              values; on log axes about as many ticks as plotly aims at.
@@ -19,6 +19,9 @@ export interface PlotlyAxis {
   range?: [number, number];
   dtick?: number | string;
   tick0?: number;
+  /** Explicit ticks (the budget charts' log axes), with their labels in ticktext. */
+  tickvals?: number[];
+  ticktext?: string[];
 }
 
 /** What one panel's traces put on one of its axes. */
@@ -84,6 +87,16 @@ export function vegaAxis(axis: PlotlyAxis | undefined, data: AxisData, domain: u
   // to the tick step and write 200 as "2e+2".
   const format = axis?.type === 'log' ? '~g' : '~r';
   const result: Record<string, unknown> = { title: axis?.title?.text ?? null, format, tickCount: plotlyTickCount(data) };
+  const tickValues = axis?.tickvals;
+  if (Array.isArray(tickValues) && tickValues.length > 0) {
+    // Explicit ticks are drawn as given, on any axis type, with plotly's labels where the figure has them.
+    result.values = tickValues;
+    const tickTexts = axis?.ticktext;
+    if (Array.isArray(tickTexts) && tickTexts.length === tickValues.length) {
+      result.labelExpr = `${JSON.stringify(tickTexts)}[indexof(${JSON.stringify(tickValues)}, datum.value)]`;
+    }
+    return result;
+  }
   if (axis?.type !== 'log' && Array.isArray(domain)) {
     const [low, high] = domain as [number, number];
     const step = typeof axis?.dtick === 'number' && axis.dtick > 0 ? axis.dtick : plotlyAutoStep(high - low, plotlyTickCount(data));
