@@ -37,9 +37,13 @@ function errorOf(step: Step): { ename: string; evalue: string; traceback: string
 }
 
 const session: Promise<Session> = (async () => {
+  // node --test marks its children with NODE_TEST_CONTEXT; a kernel (a node process) that inherits it
+  // loses messages (seen: a cell's idle status never came), so the kernel gets the environment a
+  // Jupyter front end would give it.
+  const { NODE_TEST_CONTEXT: _testContext, ...inherited } = process.env;
   const { stdout } = await promisify(execFile)(jupyterPython(), [join(PROJECT_ROOT, 'test', 'patches', 'tslab_session.py'), join(PROJECT_ROOT, 'notebooks')], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, JUPYTER_PATH: ensureKernel(PROJECT_ROOT) },
+    env: { ...inherited, JUPYTER_PATH: ensureKernel(PROJECT_ROOT) },
     timeout: 600_000,
     maxBuffer: 10_000_000,
   });
