@@ -6,13 +6,20 @@
  * stalled-job check of any other worker once its lock expires.
  *
  *   Redis ─▶ Worker (this process: locks, stalled checks) ─▶ training process × processes ─▶ result ─▶ Redis
+ *
+ * Stopping (stop): no new job is taken; then
+ *   nothing in training                      ─▶ stopped at once
+ *   Redis answers: runs in training finish and their results are stored, for up to the grace period
+ *   Redis does not answer, or the grace ran out ─▶ the training processes are killed; each unfinished
+ *     run goes back to the queue at once when Redis still answers, else when its lock expires
  */
 import { Job, Worker } from 'bullmq';
+import { readdirSync, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { engineIdentity, prepareEngine } from '../../engine/index';
 import { codeVersion } from '../cache';
-import { probeQueue, queueConnection } from './connection';
+import { probeQueue, queueConnection, withTimeout } from './connection';
 import { parseRunJobProgress, runQueueName, RunJobData, RunJobResult } from './jobs';
 import { redactedMessage } from './redact';
 
@@ -29,6 +36,8 @@ export interface QueueWorkerOptions {
   lockMilliseconds?: number;
   /** How often this worker looks for jobs whose worker died (milliseconds; default 15,000). */
   stalledCheckMilliseconds?: number;
+  /** How often a run may lose its worker (kill -9, a lost machine) and be handed out again before it fails (default 3). */
+  maximumStalls?: number;
   /** One line per event (job started, done, failed; connection trouble); default none. */
   log?: (line: string) => void;
 }
@@ -36,7 +45,30 @@ export interface QueueWorkerOptions {
 export const QUEUE_WORKER_DEFAULTS = {
   lockMilliseconds: 30_000,
   stalledCheckMilliseconds: 15_000,
+  // A run that kills its worker every time (out of memory, say) must not take every worker down in
+  // turn, yet rolling restarts and a Redis outage may each cost a run its lock once.
+  maximumStalls: 3,
+  /** How long stop() lets runs in training finish: below the 10 s most supervisors allow at least. */
+  graceMilliseconds: 8_000,
 };
+
+/** How long stop() waits for Redis to answer before it counts Redis as unreachable. */
+const STOP_PROBE_MILLISECONDS = 1_500;
+
+/** How long stop() lets the worker close its connections once nothing is left to wait for. */
+const CLOSE_MILLISECONDS = 1_000;
+
+/** How stop() ended. */
+export interface QueueWorkerStop {
+  /** Runs that were in training when stop() was called. */
+  inTraining: number;
+  /** Of those, the runs whose training processes were killed before their results were stored. */
+  unfinished: number;
+  /** Of the unfinished, the runs put back in the queue at once (the others come back when their locks expire). */
+  released: number;
+  /** Why runs were left unfinished: 'grace' (it ran out), 'unreachable' (Redis did not answer) or 'now' (asked to stop at once); null when none was. */
+  reason: 'grace' | 'unreachable' | 'now' | null;
+}
 
 /** A running worker. */
 export interface QueueWorker {
@@ -47,14 +79,59 @@ export interface QueueWorker {
   codeVersion: string;
   engine: string;
   processes: number;
+  /** Runs in training now. */
+  inTraining(): number;
   /**
-   * Stops taking jobs. Graceful (the default): the jobs in training finish and their results are
-   * stored first. Forced: returns at once; the jobs held are handed out again when their locks expire.
+   * Stops taking jobs and ends the worker (see the diagram above): runs in training finish while
+   * Redis answers, for up to `graceMilliseconds` (default 8,000); `now` stops them at once.
+   * Resolves within the grace period plus about three seconds, whatever state Redis is in.
    */
-  close(options?: { force?: boolean }): Promise<void>;
+  stop(options?: { graceMilliseconds?: number; now?: boolean }): Promise<QueueWorkerStop>;
 }
 
-/** Starts a worker; resolves once it is connected and serving. Fails fast when Redis cannot be reached. */
+/** Whether `promise` settles (either way) within `milliseconds`. */
+function settlesWithin(promise: Promise<unknown>, milliseconds: number): Promise<boolean> {
+  return withTimeout(promise.then(() => true, () => true), milliseconds, false);
+}
+
+/**
+ * The processes this process forked: a worker's training processes (BullMQ forks nothing else).
+ * Read from /proc; where there is none, a training process left behind exits at its next epoch
+ * when it sees its worker gone (processor.ts).
+ */
+export function childProcessIds(parent = process.pid): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name, in parentheses, may hold spaces: the state and the parent's id follow the last ')'.
+      const [, parentId] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(parentId) === parent) children.push(Number(entry));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return children;
+}
+
+function killTrainingProcesses(): void {
+  for (const pid of childProcessIds()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/** Starts a worker; resolves once it is connected and serving. Fails fast (QueueUnusableError) when Redis cannot be used. */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const processes = options.processes ?? os.cpus().length;
   if (!Number.isInteger(processes) || processes < 1) throw new Error(`processes must be an integer ≥ 1, got ${processes}`);
@@ -72,11 +149,17 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     concurrency: processes,
     lockDuration,
     stalledInterval: options.stalledCheckMilliseconds ?? QUEUE_WORKER_DEFAULTS.stalledCheckMilliseconds,
-    // A job is handed out again once after its worker died; dying twice on the same run fails it.
-    maxStalledCount: 1,
+    maxStalledCount: options.maximumStalls ?? QUEUE_WORKER_DEFAULTS.maximumStalls,
     autorun: false,
   });
   const describe = (job: Job | undefined): string => (job ? `run ${job.id}` : 'a run');
+  /** The jobs in training, by id, as BullMQ handed them over: their tokens can put them back in the queue. */
+  const training = new Map<string, Job<RunJobData, RunJobResult>>();
+  const onSettled = new Set<() => void>();
+  const settle = (job: Job | undefined): void => {
+    if (job?.id !== undefined) training.delete(job.id);
+    for (const listener of onSettled) listener();
+  };
   let connectionTrouble = false;
   worker.on('error', (error) => {
     // ioredis reports every failed reconnection attempt; one line per outage is enough.
@@ -87,23 +170,71 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     if (connectionTrouble) log('queue connection: back');
     connectionTrouble = false;
   });
-  worker.on('active', (job) => log(`started ${describe(job)}`));
+  worker.on('active', (job) => {
+    if (job.id !== undefined) training.set(job.id, job);
+    log(`started ${describe(job)}`);
+  });
   worker.on('progress', (job, progress) => {
     const parsed = parseRunJobProgress(progress);
     if (parsed && parsed.epoch > 0) log(`${describe(job)}: epoch ${parsed.epoch} on ${parsed.worker}`);
   });
-  worker.on('completed', (job, result) => log(`computed ${describe(job)} on ${result.worker} in ${result.result.durationSeconds.toFixed(2)} s`));
-  worker.on('failed', (job, error) => log(`failed ${describe(job)} (attempt ${job?.attemptsMade ?? '?'}): ${redactedMessage(error)}`));
+  // Both events come once Redis has recorded the outcome.
+  worker.on('completed', (job, result) => {
+    log(`computed ${describe(job)} on ${result.worker} in ${result.result.durationSeconds.toFixed(2)} s`);
+    settle(job);
+  });
+  worker.on('failed', (job, error) => {
+    log(`failed ${describe(job)} (attempt ${job?.attemptsMade ?? '?'}): ${redactedMessage(error)}`);
+    settle(job);
+  });
   void worker.run().catch((error) => log(`worker stopped: ${redactedMessage(error)}`));
   await worker.waitUntilReady();
+
+  /** Resolves once none of `jobs` is in training any more. */
+  const allSettled = (jobs: Job[]): Promise<void> =>
+    new Promise((resolveSettled) => {
+      const check = (): void => {
+        if (jobs.some((job) => job.id !== undefined && training.has(job.id))) return;
+        onSettled.delete(check);
+        resolveSettled();
+      };
+      onSettled.add(check);
+      check();
+    });
+
+  const stop = async ({ graceMilliseconds = QUEUE_WORKER_DEFAULTS.graceMilliseconds, now = false } = {}): Promise<QueueWorkerStop> => {
+    const started = Date.now();
+    const held = [...training.values()];
+    // From here on no job is taken; the promise resolves once the jobs in training are done and the connections closed.
+    const closing = worker.close();
+    if (held.length === 0) {
+      await settlesWithin(closing, CLOSE_MILLISECONDS);
+      killTrainingProcesses();
+      return { inTraining: 0, unfinished: 0, released: 0, reason: null };
+    }
+    let reason: QueueWorkerStop['reason'] = null;
+    if (now) reason = 'now';
+    else if (!(await withTimeout(probeQueue(options.url, STOP_PROBE_MILLISECONDS).then(() => true), STOP_PROBE_MILLISECONDS, false))) reason = 'unreachable';
+    else if (!(await settlesWithin(allSettled(held), graceMilliseconds - (Date.now() - started)))) reason = 'grace';
+    const unfinished = held.filter((job) => job.id !== undefined && training.has(job.id));
+    let released = 0;
+    if (unfinished.length > 0 && reason !== 'unreachable') {
+      // Put back while Redis answers, so that another worker need not wait for the lock to expire.
+      const releases = unfinished.map((job) => job.moveToWait(job.token).then(() => released++));
+      await settlesWithin(Promise.allSettled(releases), CLOSE_MILLISECONDS);
+    }
+    killTrainingProcesses();
+    if (unfinished.length === 0) await settlesWithin(closing, CLOSE_MILLISECONDS);
+    return { inTraining: held.length, unfinished: unfinished.length, released, reason };
+  };
+
   return {
     name,
     queueName,
     codeVersion: version,
     engine,
     processes,
-    close: async ({ force = false } = {}) => {
-      await worker.close(force);
-    },
+    inTraining: () => training.size,
+    stop,
   };
 }
