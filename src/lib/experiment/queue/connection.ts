@@ -70,26 +70,45 @@ export function queueConnection(url: string): ConnectionOptions {
   return { url, retryStrategy: reconnectDelay, maxRetriesPerRequest: null };
 }
 
-/**
- * Connects once, without retrying, and reads the server's version and settings; resolves within
- * `timeoutMilliseconds` or throws. Throws a QueueUnusableError naming the redacted URL and the cause
- * (refused, timed out, wrong password, a Redis older than BullMQ supports) so a typo fails in
- * seconds rather than waiting forever.
- */
-export async function probeQueue(url: string, timeoutMilliseconds = PROBE_TIMEOUT_MILLISECONDS): Promise<QueueServerInfo> {
+/** Errors that say Redis refused the credentials: trying again cannot help. */
+const CREDENTIALS_REFUSED = /WRONGPASS|NOAUTH|NOPERM|invalid password|invalid username/i;
+
+/** Connects once and reads the server's version and settings; throws what went wrong. */
+async function readServerInfo(url: string, timeoutMilliseconds: number): Promise<QueueServerInfo> {
   const client = new IORedis(url, { lazyConnect: true, connectTimeout: timeoutMilliseconds, commandTimeout: timeoutMilliseconds, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
   // A refused password arrives as an error event, while connect() only says the connection closed.
   let reported: unknown = null;
   client.on('error', (error) => (reported ??= error));
-  let info: QueueServerInfo;
   try {
     await client.connect();
     const text = `${await client.info('server')}\n${await client.info('persistence')}\n${await client.info('memory')}`;
-    info = { redisVersion: infoField(text, 'redis_version'), appendOnly: infoField(text, 'aof_enabled') === '1', evictionPolicy: infoField(text, 'maxmemory_policy') };
+    return { redisVersion: infoField(text, 'redis_version'), appendOnly: infoField(text, 'aof_enabled') === '1', evictionPolicy: infoField(text, 'maxmemory_policy') };
   } catch (error) {
-    throw new QueueUnusableError(`cannot use the queue at ${redactUrl(url)}: ${redactedMessage(reported ?? error)}`);
+    throw reported ?? error;
   } finally {
     client.disconnect();
+  }
+}
+
+/**
+ * Reads the server's version and settings, trying again for up to `timeoutMilliseconds` while
+ * Redis cannot be reached (it may be restarting), but not when it refuses the credentials. Throws a
+ * QueueUnusableError naming the redacted URL and the cause (refused, timed out, wrong password, a
+ * Redis older than BullMQ supports), so that a typo fails in seconds rather than waiting forever.
+ */
+export async function probeQueue(url: string, timeoutMilliseconds = PROBE_TIMEOUT_MILLISECONDS): Promise<QueueServerInfo> {
+  const deadline = Date.now() + timeoutMilliseconds;
+  let info: QueueServerInfo | null = null;
+  for (let attempt = 1; info === null; attempt++) {
+    try {
+      info = await readServerInfo(url, Math.max(1, deadline - Date.now()));
+    } catch (error) {
+      const wait = reconnectDelay(attempt);
+      if (CREDENTIALS_REFUSED.test(redactedMessage(error)) || Date.now() + wait >= deadline) {
+        throw new QueueUnusableError(`cannot use the queue at ${redactUrl(url)}: ${redactedMessage(error)}`);
+      }
+      await new Promise((resolveWait) => setTimeout(resolveWait, wait));
+    }
   }
   if (versionBelow(info.redisVersion, MINIMUM_REDIS_VERSION)) {
     throw new QueueUnusableError(`cannot use the queue at ${redactUrl(url)}: it runs Redis ${info.redisVersion}, and BullMQ needs Redis ${MINIMUM_REDIS_VERSION} or newer`);

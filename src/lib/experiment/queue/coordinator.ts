@@ -150,13 +150,17 @@ export async function runInQueue(tasks: PlannedRun[], options: QueueExecutorOpti
 
   /** Looks at one run's job and acts on its state. */
   const reconcile = async (task: PlannedRun): Promise<void> => {
-    const job = (await queue.getJob(task.key)) as RunJob | undefined;
-    if (!job) {
+    // The state first, then the job: a job read first may finish before its state is read, and its
+    // copy would then be a completed job without its result.
+    const state = await queue.getJobState(task.key);
+    if (state === 'unknown') {
       // Evicted (older than keepSeconds) or lost with Redis's data: submit it again.
       await queue.add(RUN_JOB_NAME, runJobData(task.key, task.identity), runJobOptions({ key: task.key, attempts, keepSeconds }));
       return;
     }
-    const state = await job.getState();
+    const job = (await queue.getJob(task.key)) as RunJob | undefined;
+    // Removed between the two reads: the next look submits it again.
+    if (!job) return;
     if (state === 'completed') return collect(task, job);
     if (state === 'failed') {
       outstanding.delete(task.key);
