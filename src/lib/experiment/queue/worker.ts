@@ -49,7 +49,7 @@ export const QUEUE_WORKER_DEFAULTS = {
   // turn, yet rolling restarts and a Redis outage may each cost a run its lock once.
   maximumStalls: 3,
   /** How long stop() lets runs in training finish: below the 10 s most supervisors allow at least. */
-  graceMilliseconds: 8_000,
+  graceMilliseconds: 7_000,
 };
 
 /** How long stop() waits for Redis to answer before it counts Redis as unreachable. */
@@ -83,7 +83,7 @@ export interface QueueWorker {
   inTraining(): number;
   /**
    * Stops taking jobs and ends the worker (see the diagram above): runs in training finish while
-   * Redis answers, for up to `graceMilliseconds` (default 8,000); `now` stops them at once.
+   * Redis answers, for up to `graceMilliseconds` (default 7,000); `now` stops them at once.
    * Resolves within the grace period plus about three seconds, whatever state Redis is in.
    */
   stop(options?: { graceMilliseconds?: number; now?: boolean }): Promise<QueueWorkerStop>;

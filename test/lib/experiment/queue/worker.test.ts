@@ -85,10 +85,12 @@ test('SIGTERM: a worker finishes the run it holds, stores its result, takes no o
   // The training process may show in /proc a moment after the worker reports the run started.
   await waitFor('the worker and its training process', () => processTree(worker.pid).length >= 2);
   const tree = processTree(worker.pid);
+  const sent = Date.now();
   worker.kill('SIGTERM');
   const { code } = await worker.exited;
   assert.equal(code, 0, worker.output());
-  assert.match(worker.output(), /SIGTERM: finishing the runs in training/);
+  assert.ok(Date.now() - sent < 10_000, `exited ${Date.now() - sent} ms after SIGTERM`);
+  assert.match(worker.output(), /SIGTERM: letting the 1 run\(s\) in training finish for up to 7 s while Redis answers/);
   const job = await queue.getJob(slow.key);
   assert.equal(await job?.getState(), 'completed', 'the run in training was finished and stored');
   assert.equal(runJobResultProblem(job?.returnvalue, slow.key, slow.identity), null);
