@@ -26,9 +26,10 @@ async function plannedIdentity(experiment: Experiment, cacheDirectory: string): 
 /** Waits until a job has completed or failed, and returns it as it then is. */
 async function finished(queue: Queue, id: string): Promise<Job> {
   for (;;) {
-    const job = await queue.getJob(id);
-    const state = job ? await job.getState() : 'missing';
-    if (job && (state === 'completed' || state === 'failed')) return job;
+    // The state first: a job read before it finished would lack its result.
+    const state = await queue.getJobState(id);
+    const job = state === 'completed' || state === 'failed' ? await queue.getJob(id) : undefined;
+    if (job) return job;
     await sleep(100);
   }
 }
@@ -76,12 +77,13 @@ test('SIGTERM: a worker finishes the run it holds, stores its result, takes no o
   const lab = await createQueueLab('sigterm');
   t.after(() => lab.cleanup());
   const worker = await lab.startWorker();
-  const slow = await plannedIdentity(oneRun(6, 2000, [784, 64, 2, 64, 784]), join(lab.root, 'cache'));
+  // Epochs of 8,000 digits: once the first is reported, the run is still in training for a moment, and ends well within the grace period even on a loaded machine.
+  const slow = await plannedIdentity(oneRun(3, 8000, [784, 64, 2, 64, 784]), join(lab.root, 'cache'));
   const next = await plannedIdentity(oneRun(1, 200), join(lab.root, 'cache'));
   const queue = new Queue(runQueueName(slow.identity), { connection: queueConnection(lab.url) });
   t.after(() => queue.close());
   for (const { key, identity } of [slow, next]) await queue.add(RUN_JOB_NAME, { key, identity }, runJobOptions({ key, attempts: 3, keepSeconds: 3600 }));
-  await waitFor('the worker to start the slow run', () => worker.started().includes(slow.key));
+  await waitFor('the worker to train the slow run', () => worker.output().includes(`run ${slow.key}: epoch 1 on`), 120_000);
   // The training process may show in /proc a moment after the worker reports the run started.
   await waitFor('the worker and its training process', () => processTree(worker.pid).length >= 2);
   const tree = processTree(worker.pid);
