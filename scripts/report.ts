@@ -16,7 +16,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { runCommand } from '../src/lib/commandLine';
+import { runCommand, UsageError } from '../src/lib/commandLine';
 import { escapeHtml } from '../src/lib/display/html';
 import { redactSecrets, redactUrl } from '../src/lib/experiment/queue/redact';
 import { PLOTLY_ASSET, plotlyLibraryPath } from '../src/lib/display/plotly';
@@ -64,10 +64,7 @@ async function build(reportArguments: ReportArguments): Promise<number> {
   const outputFolder = resolve(reportArguments.reportFolder ?? join(projectRoot, reportArguments.publish ? PUBLISHED_REPORT_FOLDER : SCRATCH_REPORT_FOLDER));
   const allNotebooks = existsSync(notebookFolder) ? readdirSync(notebookFolder) : [];
   const notebooks = notebookOrder(allNotebooks, reportArguments.only);
-  if (notebooks.length === 0) {
-    console.error(`No notebooks in ${notebookFolder}`);
-    return 1;
-  }
+  if (notebooks.length === 0) throw new UsageError(`no notebooks in ${notebookFolder}`, '--notebooks takes a folder of .ipynb files (default notebooks/)');
   mkdirSync(resolve(outputFolder, '..'), { recursive: true });
   // An inherited RELU_AE_QUEUE sends the runs to the queue as --queue does.
   const queued = (reportArguments.queue ?? readSettings().queue) !== undefined;
