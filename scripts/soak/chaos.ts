@@ -13,7 +13,7 @@
  * rounds run without faults on a fresh queue, for the throughput to compare with.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRandom, permutation } from '../../src/lib/random';
@@ -64,18 +64,32 @@ export interface SoakReport {
 const sleep = (milliseconds: number): Promise<void> => new Promise((resolveSleep) => setTimeout(resolveSleep, Math.max(0, milliseconds)));
 
 /** The exit of a process, or null when it takes longer than `milliseconds`. */
-function exitWithin(child: SoakProcess, milliseconds: number): Promise<Awaited<SoakProcess['exited']> | null> {
-  return Promise.race([child.exited, sleep(milliseconds).then(() => null)]);
+async function exitWithin(child: SoakProcess, milliseconds: number): Promise<Awaited<SoakProcess['exited']> | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([child.exited, new Promise<null>((resolveLate) => (timer = setTimeout(() => resolveLate(null), milliseconds)))]);
+  } finally {
+    // A timer left running would keep the process alive long after the soak (a test file never ending).
+    clearTimeout(timer);
+  }
 }
 
-/** Whether any process of a process group is alive. */
+/**
+ * Whether any process of a process group is alive. A killed process stays a zombie until whoever
+ * adopted it reaps it (some init processes never do): it counts as gone.
+ */
 function groupAlive(groupId: number): boolean {
-  try {
-    process.kill(-groupId, 0);
-    return true;
-  } catch {
-    return false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(group) === groupId && state !== 'Z') return true;
+    } catch {
+      // The process ended while the list was read.
+    }
   }
+  return false;
 }
 
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
@@ -157,8 +171,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         else violations.push(`worker ${slot} ended with ${JSON.stringify(exit)} after one SIGTERM: ${worker.output().slice(-1000)}`);
         if (seconds > SIGTERM_EXIT_LIMIT_SECONDS) violations.push(`worker ${slot} took ${seconds.toFixed(1)} s to exit after one SIGTERM`);
         if (exit === null) process.kill(-worker.pid, 'SIGKILL');
-        await sleep(500);
-        if (groupAlive(worker.pid)) violations.push(`worker ${slot}'s training process outlived it after SIGTERM`);
+        // A killed process takes a moment to go on a loaded machine.
+        const gone = Date.now() + 5_000;
+        while (groupAlive(worker.pid) && Date.now() < gone) await sleep(100);
+        if (groupAlive(worker.pid)) violations.push(`worker ${slot}'s training process outlived it by 5 s after SIGTERM`);
         log(`${elapsed()} SIGTERM of worker ${slot}: exit ${exit?.code} after ${seconds.toFixed(1)} s`);
         await cluster.startWorker(slot);
       } else if (kind === 'Redis restart') {

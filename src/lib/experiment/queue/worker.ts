@@ -15,6 +15,7 @@
  */
 import { Job, Worker } from 'bullmq';
 import { readdirSync, readFileSync } from 'fs';
+import IORedis from 'ioredis';
 import * as os from 'os';
 import * as path from 'path';
 import { engineIdentity, prepareEngine } from '../../engine/index';
@@ -66,8 +67,11 @@ export interface QueueWorkerStop {
   unfinished: number;
   /** Of the unfinished, the runs put back in the queue at once (the others come back when their locks expire). */
   released: number;
-  /** Why runs were left unfinished: 'grace' (it ran out), 'unreachable' (Redis did not answer) or 'now' (asked to stop at once); null when none was. */
-  reason: 'grace' | 'unreachable' | 'now' | null;
+  /**
+   * Why runs were left unfinished: 'grace' (it ran out), 'unreachable' (Redis did not answer), 'now'
+   * (asked to stop at once) or 'lock' (BullMQ gave a run up, a progress update or its result refused by Redis); null when none was.
+   */
+  reason: 'grace' | 'unreachable' | 'now' | 'lock' | null;
 }
 
 /** A running worker. */
@@ -121,12 +125,45 @@ export function childProcessIds(parent = process.pid): number[] {
   return children;
 }
 
+/** A key's value (null when there is none) read on a connection of its own that never waits for Redis; rejects when Redis does not answer. */
+async function readKey(url: string, key: string, timeoutMilliseconds: number): Promise<string | null> {
+  const client = new IORedis(url, { lazyConnect: true, connectTimeout: timeoutMilliseconds, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await client.get(key);
+  } finally {
+    client.disconnect();
+  }
+}
+
 function killTrainingProcesses(): void {
   for (const pid of childProcessIds()) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
       // Already gone.
+    }
+  }
+}
+
+/**
+ * BullMQ's worker, keeping the jobs it holds: from the moment a job goes to a training process until
+ * BullMQ is done with it, its outcome stored or given up because the job's lock was lost meanwhile
+ * (another worker then has the job). BullMQ emits no event for that last case, so its events alone
+ * cannot say which jobs are still held.
+ */
+class HoldingWorker extends Worker<RunJobData, RunJobResult> {
+  readonly held = new Map<string, Job<RunJobData, RunJobResult>>();
+  onRelease: () => void = () => undefined;
+
+  override async processJob(job: Job<RunJobData, RunJobResult>, token: string, fetchNextCallback?: () => boolean): Promise<void | Job<RunJobData, RunJobResult>> {
+    if (job.id !== undefined) this.held.set(job.id, job);
+    try {
+      return await super.processJob(job, token, fetchNextCallback);
+    } finally {
+      if (job.id !== undefined) this.held.delete(job.id);
+      this.onRelease();
     }
   }
 }
@@ -143,7 +180,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const queueName = runQueueName({ codeVersion: version, engine });
   const name = `${os.hostname()} pid ${process.pid}`;
   const lockDuration = options.lockMilliseconds ?? QUEUE_WORKER_DEFAULTS.lockMilliseconds;
-  const worker = new Worker<RunJobData, RunJobResult>(queueName, path.join(__dirname, 'processor.js'), {
+  const worker = new HoldingWorker(queueName, path.join(__dirname, 'processor.js'), {
     connection: queueConnection(options.url),
     name,
     concurrency: processes,
@@ -153,12 +190,11 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     autorun: false,
   });
   const describe = (job: Job | undefined): string => (job ? `run ${job.id}` : 'a run');
-  /** The jobs in training, by id, as BullMQ handed them over: their tokens can put them back in the queue. */
-  const training = new Map<string, Job<RunJobData, RunJobResult>>();
-  const onSettled = new Set<() => void>();
-  const settle = (job: Job | undefined): void => {
-    if (job?.id !== undefined) training.delete(job.id);
-    for (const listener of onSettled) listener();
+  /** The jobs this worker took whose outcome it has not stored (a result or a failure) yet. */
+  const taken = new Map<string, Job<RunJobData, RunJobResult>>();
+  const onRelease = new Set<() => void>();
+  worker.onRelease = () => {
+    for (const listener of onRelease) listener();
   };
   let connectionTrouble = false;
   worker.on('error', (error) => {
@@ -171,7 +207,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     connectionTrouble = false;
   });
   worker.on('active', (job) => {
-    if (job.id !== undefined) training.set(job.id, job);
+    if (job.id !== undefined) taken.set(job.id, job);
     log(`started ${describe(job)}`);
   });
   worker.on('progress', (job, progress) => {
@@ -180,33 +216,52 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   });
   // Both events come once Redis has recorded the outcome.
   worker.on('completed', (job, result) => {
+    if (job.id !== undefined) taken.delete(job.id);
     log(`computed ${describe(job)} on ${result.worker} in ${result.result.durationSeconds.toFixed(2)} s`);
-    settle(job);
   });
   worker.on('failed', (job, error) => {
+    if (job?.id !== undefined) taken.delete(job.id);
     log(`failed ${describe(job)} (attempt ${job?.attemptsMade ?? '?'}): ${redactedMessage(error)}`);
-    settle(job);
   });
   void worker.run().catch((error) => log(`worker stopped: ${redactedMessage(error)}`));
   await worker.waitUntilReady();
 
-  /** Resolves once none of `jobs` is in training any more. */
-  const allSettled = (jobs: Job[]): Promise<void> =>
-    new Promise((resolveSettled) => {
+  const isHeld = (job: Job): boolean => job.id !== undefined && worker.held.has(job.id);
+  /** Resolves once this worker holds none of `jobs` any more. */
+  const allReleased = (jobs: Job[]): Promise<void> =>
+    new Promise((resolveReleased) => {
       const check = (): void => {
-        if (jobs.some((job) => job.id !== undefined && training.has(job.id))) return;
-        onSettled.delete(check);
-        resolveSettled();
+        if (jobs.some(isHeld)) return;
+        onRelease.delete(check);
+        resolveReleased();
       };
-      onSettled.add(check);
+      onRelease.add(check);
       check();
     });
 
+  /**
+   * Whether this worker still answers for a job it took and has not stored: BullMQ still holds it,
+   * or BullMQ gave it up (a failed progress update or lock renewal) while its training process may
+   * still be running it, and its lock is still this worker's (or Redis cannot say). A job whose lock
+   * went to another worker is that worker's now.
+   */
+  const answersFor = async (job: Job<RunJobData, RunJobResult>): Promise<boolean> => {
+    if (isHeld(job)) return true;
+    const holder = await withTimeout(readKey(options.url, worker.toKey(`${job.id}:lock`), CLOSE_MILLISECONDS), CLOSE_MILLISECONDS, undefined);
+    if (holder !== undefined && holder !== job.token) {
+      if (job.id !== undefined) taken.delete(job.id);
+      return false;
+    }
+    return true;
+  };
+
   const stop = async ({ graceMilliseconds = QUEUE_WORKER_DEFAULTS.graceMilliseconds, now = false } = {}): Promise<QueueWorkerStop> => {
     const started = Date.now();
-    const held = [...training.values()];
     // From here on no job is taken; the promise resolves once the jobs in training are done and the connections closed.
     const closing = worker.close();
+    const candidates = [...taken.values()];
+    const answered = await Promise.all(candidates.map(answersFor));
+    const held = candidates.filter((_job, index) => answered[index]);
     if (held.length === 0) {
       await settlesWithin(closing, CLOSE_MILLISECONDS);
       killTrainingProcesses();
@@ -215,8 +270,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     let reason: QueueWorkerStop['reason'] = null;
     if (now) reason = 'now';
     else if (!(await withTimeout(probeQueue(options.url, STOP_PROBE_MILLISECONDS).then(() => true), STOP_PROBE_MILLISECONDS, false))) reason = 'unreachable';
-    else if (!(await settlesWithin(allSettled(held), graceMilliseconds - (Date.now() - started)))) reason = 'grace';
-    const unfinished = held.filter((job) => job.id !== undefined && training.has(job.id));
+    else if (!(await settlesWithin(allReleased(held), graceMilliseconds - (Date.now() - started)))) reason = 'grace';
+    // Unfinished: not stored, whether still held by BullMQ (in training: stopped below) or given up by it.
+    const unfinished = held.filter((job) => job.id === undefined || taken.has(job.id));
+    if (unfinished.length > 0 && reason === null) reason = 'lock';
     let released = 0;
     if (unfinished.length > 0 && reason !== 'unreachable') {
       // Put back while Redis answers, so that another worker need not wait for the lock to expire.
@@ -234,7 +291,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     codeVersion: version,
     engine,
     processes,
-    inTraining: () => training.size,
+    inTraining: () => taken.size,
     stop,
   };
 }

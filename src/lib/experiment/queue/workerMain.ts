@@ -98,7 +98,7 @@ export function describeStop(outcome: QueueWorkerStop, lockSeconds: number): { l
     const finished = outcome.inTraining > 0 ? `; the ${outcome.inTraining} run(s) in training finished and their results are stored` : '';
     return { line: `stopped${finished}`, exitCode: WORKER_EXIT_CODES.stopped };
   }
-  const why = { grace: 'the grace period ran out', unreachable: 'Redis did not answer', now: 'asked to stop at once' }[outcome.reason ?? 'now'];
+  const why = { grace: 'the grace period ran out', unreachable: 'Redis did not answer', now: 'asked to stop at once', lock: 'Redis refused an update of a run' }[outcome.reason ?? 'now'];
   const later = outcome.unfinished - outcome.released;
   const back = [
     outcome.released > 0 ? `${outcome.released} went back to the queue at once` : '',

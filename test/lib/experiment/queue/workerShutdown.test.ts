@@ -26,12 +26,12 @@ const LONG_RUN: Experiment = {
 };
 
 /**
- * A run that, once its first epoch is reported, trains for a moment more (two epochs of 8,000 digits)
+ * A run that, once its first epoch is reported, trains for a moment more (three epochs of 8,000 digits)
  * and ends well within the grace period even on a loaded machine.
  */
 const SHORT_RUN: Experiment = {
   name: 'short', seeds: [1],
-  configurations: [{ label: 'short', run: { autoencoder: { layerSizes: [784, 64, 2, 64, 784] }, training: { epochs: 3, batchSize: 50 }, data: { trainSize: 8000, testSize: 50 } } }],
+  configurations: [{ label: 'short', run: { autoencoder: { layerSizes: [784, 64, 2, 64, 784] }, training: { epochs: 4, batchSize: 50 }, data: { trainSize: 8000, testSize: 50 } } }],
 };
 
 /** Puts an experiment's one run on the queue; returns its key and a look at its job's state (while Redis is up). */
@@ -84,17 +84,23 @@ async function assertEnded(what: string, ended: { code: number | null; seconds: 
 test('Redis up: an idle worker exits at once; a run that can finish in the grace period is stored (exit 0); one that cannot is stopped and put back at once (exit 4)', { timeout: 240_000 }, async (t) => {
   const lab = await createQueueLab('shutdown-up');
   t.after(() => lab.cleanup());
-  const short = await submit(lab, SHORT_RUN);
   const long = await submit(lab, LONG_RUN);
-  const { busy, idle } = await workersTraining(lab, 3, [short.key, long.key]);
-  const [idleEnd, shortEnd, longEnd] = await Promise.all([terminate(idle[0]), terminate(busy.get(short.key) as LabWorker), terminate(busy.get(long.key) as LabWorker)]);
-  await assertEnded('the idle worker', idleEnd, WORKER_EXIT_CODES.stopped, idle[0].output());
+  const { busy, idle } = await workersTraining(lab, 3, [long.key]);
+  // The short run goes to one of the two idle workers; it is stopped as soon as its first epoch is done.
+  const short = await submit(lab, SHORT_RUN);
+  let shortWorker: LabWorker | undefined;
+  await waitFor('the short run in training', () => (shortWorker = idle.find((worker) => worker.output().includes(`run ${short.key}: epoch 1 on`))) !== undefined, 120_000);
+  const shortHolder = shortWorker as LabWorker;
+  const idleWorker = idle.find((worker) => worker !== shortHolder) as LabWorker;
+  const longHolder = busy.get(long.key) as LabWorker;
+  const [shortEnd, idleEnd, longEnd] = await Promise.all([terminate(shortHolder), terminate(idleWorker), terminate(longHolder)]);
+  await assertEnded('the idle worker', idleEnd, WORKER_EXIT_CODES.stopped, idleWorker.output());
   assert.ok(idleEnd.seconds < 3, `an idle worker exits at once, not after ${idleEnd.seconds} s`);
-  await assertEnded('the worker in a short run', shortEnd, WORKER_EXIT_CODES.stopped, (busy.get(short.key) as LabWorker).output());
-  assert.match((busy.get(short.key) as LabWorker).output(), /SIGTERM: letting the 1 run\(s\) in training finish[\s\S]*stopped; the 1 run\(s\) in training finished and their results are stored/);
+  await assertEnded('the worker in a short run', shortEnd, WORKER_EXIT_CODES.stopped, shortHolder.output());
+  assert.match(shortHolder.output(), /SIGTERM: letting the 1 run\(s\) in training finish[\s\S]*stopped; the 1 run\(s\) in training finished and their results are stored/);
   assert.equal(await short.state(), 'completed');
-  await assertEnded('the worker in a long run', longEnd, WORKER_EXIT_CODES.runsStopped, (busy.get(long.key) as LabWorker).output());
-  assert.match((busy.get(long.key) as LabWorker).output(), /stopped with 1 run\(s\) unfinished \(the grace period ran out\); 1 went back to the queue at once/);
+  await assertEnded('the worker in a long run', longEnd, WORKER_EXIT_CODES.runsStopped, longHolder.output());
+  assert.match(longHolder.output(), /stopped with 1 run\(s\) unfinished \(the grace period ran out\); 1 went back to the queue at once/);
   assert.equal(await long.state(), 'waiting', 'put back in the queue without waiting for its lock');
 });
 
