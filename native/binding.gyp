@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "relu_ae_kernels",
-      "sources": ["src/binding.c", "src/kernels.c", "src/optimizers.c"],
+      "sources": ["src/binding.c", "src/arguments.c", "src/kernels.c", "src/optimizers.c"],
       "cflags!": ["-O2"],
       "cflags": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math", "-std=c11", "-Wall", "-Wextra"],
       "xcode_settings": {

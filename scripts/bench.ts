@@ -27,9 +27,10 @@ import { positiveNumber, readFlags, runCommand, UsageError } from '../src/lib/co
 import { findProjectRoot } from '../src/lib/paths';
 import { ENGINE_PREFERENCES } from '../src/lib/settings';
 import type { TrainingEngine } from '../src/lib/engine/types';
-import { Measurement, measureTorch, runChild } from './bench/children';
+import { Measurement, measureTorch, measureTorchProducts, runChild } from './bench/children';
+import { defaultModel, digitBatches } from './bench/fixtures';
 
-const MEASUREMENT_KINDS = ['project', 'blasEngine', 'wasmEngine', 'tfjsEngine', 'modelFit'] as const;
+const MEASUREMENT_KINDS = ['project', 'stepLimit', 'fullScale', 'fullScaleValidated', 'blasEngine', 'wasmEngine', 'tfjsEngine', 'modelFit'] as const;
 type MeasurementKind = (typeof MEASUREMENT_KINDS)[number];
 
 /**
@@ -41,6 +42,12 @@ const PLAN: { kind: MeasurementKind; batchSize: number; engine?: string }[] = [
   { kind: 'project', batchSize: 512, engine: 'auto' },
   { kind: 'project', batchSize: 128, engine: 'wasm' },
   { kind: 'project', batchSize: 512, engine: 'wasm' },
+  { kind: 'fullScale', batchSize: 128 },
+  { kind: 'fullScaleValidated', batchSize: 128 },
+  { kind: 'stepLimit', batchSize: 128, engine: 'blas' },
+  { kind: 'stepLimit', batchSize: 512, engine: 'blas' },
+  { kind: 'stepLimit', batchSize: 128, engine: 'wasm' },
+  { kind: 'stepLimit', batchSize: 512, engine: 'wasm' },
   { kind: 'blasEngine', batchSize: 128 },
   { kind: 'wasmEngine', batchSize: 128 },
   { kind: 'tfjsEngine', batchSize: 128 },
@@ -76,29 +83,6 @@ function versions(): Record<string, string> {
   return result;
 }
 
-/** The 10,000 embedded digits, shuffled once with a fixed seed, cut into batches (the last may be short). */
-async function digitBatches(batchSize: number): Promise<{ images: Float32Array; batches: { inputs: Float32Array; batchSize: number }[] }> {
-  const { loadEmbeddedDigits } = await import('../src/lib/data');
-  const { createRandom, permutation } = await import('../src/lib/random');
-  const digits = loadEmbeddedDigits();
-  const order = permutation(digits.count, createRandom(1, 'bench'));
-  const images = new Float32Array(digits.images.length);
-  order.forEach((source, row) => images.set(digits.images.subarray(source * 784, (source + 1) * 784), row * 784));
-  const batches = [];
-  for (let start = 0; start < digits.count; start += batchSize) {
-    const count = Math.min(batchSize, digits.count - start);
-    batches.push({ inputs: images.subarray(start * 784, (start + count) * 784), batchSize: count });
-  }
-  return { images, batches };
-}
-
-async function defaultModel() {
-  const { initializeParameters, networkFromSpec } = await import('../src/lib/model');
-  const { DEFAULT_AUTOENCODER_SPEC, DEFAULT_TRAINING_SPEC } = await import('../src/lib/spec');
-  const network = networkFromSpec(DEFAULT_AUTOENCODER_SPEC);
-  return { network, initialParameters: initializeParameters({ network, initializer: 'glorotUniform', seed: 1 }), training: DEFAULT_TRAINING_SPEC };
-}
-
 /**
  * The project's own training path: trainNetwork with the given engine preference, timed over whole
  * epochs (steps, then the evaluation of TEST_DIGITS test digits with its diagnostics) after the first.
@@ -107,8 +91,8 @@ async function measureProject(batchSize: number, enginePreference: string): Prom
   const { trainNetwork } = await import('../src/lib/train');
   const { engineIdentity, prepareEngine } = await import('../src/lib/engine/index');
   const engine = await prepareEngine(enginePreference);
-  const { network, training } = await defaultModel();
-  const { images } = await digitBatches(batchSize);
+  const { network, training } = defaultModel();
+  const { images } = digitBatches(batchSize);
   const trainCount = images.length / 784;
   const epochEnds: number[] = [];
   const outcome = trainNetwork({
@@ -140,8 +124,8 @@ async function measureProject(batchSize: number, enginePreference: string): Prom
 
 /** An engine driven directly over pre-shuffled batches: epochs for the fast engines, steps for the slow one. */
 async function measureEngine(kind: 'blasEngine' | 'wasmEngine' | 'tfjsEngine', batchSize: number): Promise<Measurement> {
-  const options = await defaultModel();
-  const { batches } = await digitBatches(batchSize);
+  const options = defaultModel();
+  const { batches } = digitBatches(batchSize);
   const fast = kind !== 'tfjsEngine';
   let engine: TrainingEngine;
   if (kind === 'blasEngine') {
@@ -185,8 +169,8 @@ async function measureModelFit(batchSize: number): Promise<Measurement> {
   await (await import('../src/lib/backend')).initializeBackend('wasm');
   const tf = await import('@tensorflow/tfjs');
   const { buildTfModel } = await import('../src/lib/tfjs/layers');
-  const { network, initialParameters } = await defaultModel();
-  const { images } = await digitBatches(batchSize);
+  const { network, initialParameters } = defaultModel();
+  const { images } = digitBatches(batchSize);
   const model = buildTfModel(network, initialParameters);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
   const inputs = tf.tensor2d(images, [images.length / 784, 784]);
@@ -209,6 +193,9 @@ async function measureModelFit(batchSize: number): Promise<Measurement> {
 async function measure(kind: MeasurementKind, batchSize: number, enginePreference: string): Promise<void> {
   const result =
     kind === 'project' ? await measureProject(batchSize, enginePreference)
+      : kind === 'fullScale' || kind === 'fullScaleValidated'
+        ? await (await import('./bench/fullScale')).measureFullScale({ batchSize, validation: kind === 'fullScaleValidated' })
+      : kind === 'stepLimit' ? (await import('./bench/stepLimit')).measureStepLimit({ engine: enginePreference === 'wasm' ? 'wasm' : 'blas', batchSize })
       : kind === 'modelFit' ? await measureModelFit(batchSize)
         : await measureEngine(kind, batchSize);
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -246,6 +233,7 @@ function main(): void {
     emit(best(projectRuns));
     emit(best(torchRuns));
   }
+  measureTorchProducts(root, TORCH_BATCH_SIZES).forEach(emit);
   for (const batchSize of TORCH_BATCH_SIZES) {
     const torch = results.find((line) => line.impl === 'pytorch' && line.batchSize === batchSize)?.samplesPerSecond;
     for (const path of ['native', 'no-native']) {

@@ -65,3 +65,19 @@ export function measureTorch(root: string, batchSize: number): Measurement & Rec
     ...(raw.note ? { note: raw.note } : {}),
   };
 }
+
+/** The step's products alone in OpenBLAS through torch (../shared/bench/product_limit.py), one line per batch size. */
+export function measureTorchProducts(root: string, batchSizes: number[]): (Measurement & Record<string, unknown>)[] {
+  const script = path.resolve(root, '..', 'shared', 'bench', 'product_limit.py');
+  if (!fs.existsSync(script) || !torchAvailable()) {
+    return [{ impl: 'pytorch products alone', backend: 'cpu', batchSize: 0, samplesPerSecond: null, versions: {}, note: `skipped: no ${script} or no torch in ${PYTHON}` }];
+  }
+  const child = spawnSync(PYTHON, [script, ...batchSizes.map(String)], {
+    cwd: root, encoding: 'utf8', timeout: CHILD_TIMEOUT_MILLISECONDS, env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
+  });
+  const lines = (child.stdout ?? '').trim().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  return lines.map((line) => ({
+    impl: 'pytorch products alone (product_limit.py)', backend: 'cpu, 1 thread', batchSize: line.batchSize,
+    productsMilliseconds: line.productsMsPerStep, samplesPerSecond: line.samplesPerSecond, versions: { python: PYTHON },
+  }));
+}

@@ -56,7 +56,6 @@ export function profileStep(options: ProfileOptions): void {
     allocateRegion: (lengths, rows) => products.allocateRegion(lengths, rows),
     forward: timed(products.forward, shapeLabel('forward X·W')),
     weightGradient: timed(products.weightGradient, shapeLabel('dW = Xᵀ·dZ')),
-    biasGradient: timed(products.biasGradient, () => 'bias gradients (all layers)'),
     inputGradient: timed(products.inputGradient, shapeLabel('dX = dZ·Wᵀ')),
   };
   const timedKernels: StepKernels = {
@@ -64,6 +63,10 @@ export function profileStep(options: ProfileOptions): void {
     applyActivation: timed(kernels.applyActivation, (activation) => `activation ${activation.name}`),
     multiplyByActivationDerivative: timed(kernels.multiplyByActivationDerivative, (activation) => `derivative ${activation.name}`),
     reconstructionLossAndGradient: timed(kernels.reconstructionLossAndGradient, () => 'loss and its gradient'),
+    outputLayerLossAndGradient: timed(kernels.outputLayerLossAndGradient, (activation) => `output layer: ${activation.name}, loss, gradient, derivative`),
+    addSquaredErrors: kernels.addSquaredErrors,
+    sumColumns: timed(kernels.sumColumns, () => 'bias gradient of the output layer'),
+    derivativeAndColumnSums: timed(kernels.derivativeAndColumnSums, (activation) => `derivative ${activation.name} and bias gradient`),
     broadcastRows: timed(kernels.broadcastRows, () => 'bias rows (all layers)'),
     optimizerUpdates: { ...kernels.optimizerUpdates, adam: timed(kernels.optimizerUpdates.adam, () => 'Adam') },
   };

@@ -3,6 +3,7 @@
  * a candidate (lower is better), with the t-interval and verdict of stats.ts.
  */
 import { ExperimentRun } from './experiment/runner';
+import { analyzeMargins, MarginAnalysis } from './margins';
 import { comparePaired, PairedComparison, ValuesBySeed } from './stats';
 
 /** The values of a metric per seed for one label (null where the run diverged). */
@@ -24,6 +25,8 @@ export interface Comparison {
   /** What was compared (lower is better), e.g. "test MSE". */
   metricName: string;
   result: PairedComparison;
+  /** Verdicts against a practical margin and the robust companions, when a margin was given. */
+  margins?: MarginAnalysis;
 }
 
 export interface CompareOptions {
@@ -32,11 +35,13 @@ export interface CompareOptions {
   /** Lower-is-better metric of a run; default the final test MSE. */
   metric?: (run: ExperimentRun) => number | null;
   metricName?: string;
+  /** A practical margin δ (a fraction of the baseline's mean, e.g. 0.02): adds margin verdicts (margins.ts). */
+  margin?: number;
 }
 
 /** Pairs two labels' runs by seed and compares them; see stats.ts for the verdict rule. */
 export function compareLabels(runs: ExperimentRun[], name: string, baselineLabel: string, candidateLabel: string, options: CompareOptions = {}): Comparison {
-  return {
+  const comparison: Comparison = {
     name,
     baselineLabel,
     candidateLabel,
@@ -44,6 +49,12 @@ export function compareLabels(runs: ExperimentRun[], name: string, baselineLabel
     metricName: options.metricName ?? 'test MSE',
     result: comparePaired(valuesBySeed(runs, baselineLabel, options.metric), valuesBySeed(runs, candidateLabel, options.metric)),
   };
+  return options.margin === undefined ? comparison : withMargins(comparison, options.margin);
+}
+
+/** A comparison with its margin analysis at δ = `margin`. */
+export function withMargins(comparison: Comparison, margin: number): Comparison {
+  return { ...comparison, margins: analyzeMargins(comparison.result, margin) };
 }
 
 /** One comparison as a sentence with its numbers. */

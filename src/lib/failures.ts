@@ -2,6 +2,7 @@
  * When a run counts as failed: the one definition every page, table and failure rate uses.
  * Divergence is a failure, and so is a collapse that the final test MSE alone can hide.
  */
+import { binomialInterval } from './robustStats';
 import { RunResult } from './runs/index';
 
 /** The definition in words, as the pages print it. */
@@ -24,4 +25,40 @@ export function runFailure(result: Pick<RunResult, 'diverged' | 'final' | 'confi
     if (fraction > 0.5) reasons.push(`${Math.round(100 * fraction)}% of hidden layer ${index + 1} dead`);
   });
   return reasons.length > 0 ? reasons.join('; ') : null;
+}
+
+/** How often the runs of one group (a configuration, an arm) failed, with an exact 95% interval of the rate. */
+export interface FailureCount {
+  group: string;
+  runs: number;
+  failed: number;
+  rate: number;
+  interval: [number, number];
+  /** How many failed runs had each kind of failure (the first reason of each). */
+  reasons: Record<string, number>;
+}
+
+/** Failure counts by group, in order of first appearance; each item is one run with its failure (runFailure) or null. */
+export function countFailures(items: ReadonlyArray<{ group: string; failure: string | null }>): FailureCount[] {
+  const groups = new Map<string, { runs: number; reasons: string[] }>();
+  for (const item of items) {
+    const entry = groups.get(item.group) ?? { runs: 0, reasons: [] };
+    entry.runs++;
+    if (item.failure) entry.reasons.push(item.failure.split('; ')[0].replace(/^\d+ /, ''));
+    groups.set(item.group, entry);
+  }
+  return [...groups].map(([group, { runs, reasons }]) => ({
+    group,
+    runs,
+    failed: reasons.length,
+    rate: reasons.length / runs,
+    interval: binomialInterval(reasons.length, runs),
+    reasons: reasons.reduce<Record<string, number>>((counts, reason) => ({ ...counts, [reason]: (counts[reason] ?? 0) + 1 }), {}),
+  }));
+}
+
+/** "3 of 50 (6%, 95% interval 1.3–16.5%)": a failure count in words. */
+export function failureText(count: Pick<FailureCount, 'failed' | 'runs' | 'interval'>): string {
+  const percent = (value: number): string => `${(100 * value).toFixed(value < 0.1 ? 1 : 0)}%`;
+  return `${count.failed} of ${count.runs} (${percent(count.failed / count.runs)}, 95% interval ${percent(count.interval[0])}–${percent(count.interval[1])})`;
 }

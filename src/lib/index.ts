@@ -65,17 +65,25 @@ export type { Profile, ProfileData, ProfileName } from './experiment/profiles';
 
 // Condition maps: a comparison re-run under every condition of a question, read at every budget.
 export {
-  analyzeConditionMap, bestRateByValidation, budgetEpochs, conditionMapExperiment, conditionMapFromRuns, crossConditions, entriesAtFullBudget,
+  analyzeConditionMap, bestRateByValidation, budgetEpochs, comparisonAcrossConditions, conditionMapExperiment, conditionMapFromRuns, crossConditions, describeConditionSet, entriesAtFullBudget,
   holmVerdicts, mapConfigurations, mergeRun, planConditionMap, runConditionMap, validateConditionMap,
 } from './conditionMap/index';
 export type {
-  ConditionMapPlan, ConditionMapResult, ConditionMapSpec, FactorLevel, MapArm, MapComparison, MapCondition, MapConfiguration, MapEntry, RateChoice,
+  ComparisonAcrossConditions, ConditionMapPlan, ConditionMapResult, ConditionMapSpec, FactorLevel, MapArm, MapComparison, MapCondition, MapConfiguration, MapEntry, RateChoice,
 } from './conditionMap/index';
+
+// Margins, robust statistics and failures.
+export { analyzeMargins, holmMarginVerdicts, MARGIN_VERDICTS, marginPValues, marginVerdict, marginVerdicts, mirroredInterval, seedsNeeded, seedsToResolve } from './margins';
+export type { IntervalSummary, MarginAnalysis, MarginInput, MarginVerdict, MarginVerdicts, SeedsNeededOptions, SeedsToResolve } from './margins';
+export { bimodality, binomialInterval, signedRankTest, signTest } from './robustStats';
+export type { Bimodality, RobustTest } from './robustStats';
+export { countFailures, FAILURE_DEFINITION, failureText, runFailure } from './failures';
+export type { FailureCount } from './failures';
 
 // Statistics and comparisons.
 export { comparePaired, holmAdjustedVerdicts, meanInterval, summarize, verdictFromInterval } from './stats';
 export type { PairedComparison, Summary, ValuesBySeed, Verdict } from './stats';
-export { compareLabels, describeComparison, valuesBySeed } from './compare';
+export { compareLabels, describeComparison, valuesBySeed, withMargins } from './compare';
 export type { Comparison, CompareOptions } from './compare';
 
 // Plots (pure specs) and their display.

@@ -13,7 +13,8 @@
  * The words are tried in this order, so each comparison gets exactly one. "Equivalent" comes first:
  * a difference that the seeds can detect but that is smaller than δ makes no practical difference.
  */
-import { studentTQuantile } from './stats';
+import { Bimodality, bimodality, RobustTest, signedRankTest, signTest } from './robustStats';
+import { studentTCumulative, studentTQuantile } from './stats';
 
 export const MARGIN_VERDICTS = ['equivalent within δ', 'better', 'worse', 'not worse than δ', 'inconclusive'] as const;
 export type MarginVerdict = (typeof MARGIN_VERDICTS)[number];
@@ -101,4 +102,97 @@ export function seedsToResolve(differences: number[], baselineMean: number, marg
     ? seedsNeeded({ spread, distance: absolute - Math.abs(mean), power: mean === 0 ? 0.9 : 0.8 })
     : Infinity;
   return { superiority, equivalence, seeds: Math.min(superiority, equivalence) };
+}
+
+/** A comparison's numbers as its margin verdicts need them (a MapEntry or a PairedComparison's parts). */
+export interface IntervalSummary {
+  meanDifference: number;
+  interval: [number, number];
+  baselineMean: number;
+  /** Paired seeds. */
+  seeds: number;
+}
+
+/** The margin verdicts of one comparison at δ/2, δ and 2δ: how the answer depends on the margin. */
+export interface MarginVerdicts {
+  half: MarginVerdict;
+  delta: MarginVerdict;
+  double: MarginVerdict;
+}
+
+export function marginVerdicts(summary: Pick<IntervalSummary, 'interval' | 'baselineMean'>, margin: number): MarginVerdicts {
+  const at = (value: number): MarginVerdict => marginVerdict({ interval: summary.interval, baselineMean: summary.baselineMean, margin: value });
+  return { half: at(margin / 2), delta: at(margin), double: at(2 * margin) };
+}
+
+/**
+ * Two-sided-scale p-values of the margin hypotheses, from the mean, the 95% interval and the seeds:
+ * equivalence (TOST: twice the larger of the two one-sided p-values against ±m) and
+ * non-inferiority (twice the one-sided p-value against −m). Below 0.05 ⇔ the 95% interval lies
+ * inside ±m, or above −m.
+ */
+export function marginPValues(summary: IntervalSummary, margin: number): { equivalence: number; nonInferiority: number } {
+  const degrees = summary.seeds - 1;
+  if (degrees < 1 || !Number.isFinite(summary.interval[0])) return { equivalence: NaN, nonInferiority: NaN };
+  const standardError = (summary.interval[1] - summary.interval[0]) / (2 * studentTQuantile(0.975, degrees));
+  const absolute = margin * summary.baselineMean;
+  const above = (threshold: number): number => (standardError > 0 ? 1 - studentTCumulative((summary.meanDifference - threshold) / standardError, degrees) : summary.meanDifference > threshold ? 0 : 1);
+  const below = (threshold: number): number => (standardError > 0 ? studentTCumulative((summary.meanDifference - threshold) / standardError, degrees) : summary.meanDifference < threshold ? 0 : 1);
+  const lower = above(-absolute);
+  return { equivalence: Math.min(1, 2 * Math.max(lower, below(absolute))), nonInferiority: Math.min(1, 2 * lower) };
+}
+
+/** Holm's step-down rejections at family-wise `alpha` over a list of p-values (NaN never rejected). */
+function holmRejections(pValues: number[], alpha: number): boolean[] {
+  const tested = pValues.map((p, index) => ({ p, index })).filter((entry) => Number.isFinite(entry.p)).sort((a, b) => a.p - b.p);
+  const rejected = new Array<boolean>(pValues.length).fill(false);
+  for (let rank = 0; rank < tested.length; rank++) {
+    if (tested[rank].p > alpha / (tested.length - rank)) break;
+    rejected[tested[rank].index] = true;
+  }
+  return rejected;
+}
+
+/**
+ * Margin verdicts over a family (a map at full budget) with Holm's adjustment: each kind of
+ * hypothesis — equivalence, difference (the superiority p-value), non-inferiority — is adjusted over
+ * the whole family, then the verdict words are tried in their usual order on the adjusted decisions.
+ */
+export function holmMarginVerdicts(summaries: (IntervalSummary & { pValue: number })[], margin: number, alpha = 0.05): MarginVerdict[] {
+  const margins = summaries.map((summary) => marginPValues(summary, margin));
+  const equivalent = holmRejections(margins.map((entry) => entry.equivalence), alpha);
+  const different = holmRejections(summaries.map((summary) => summary.pValue), alpha);
+  const notWorse = holmRejections(margins.map((entry) => entry.nonInferiority), alpha);
+  return summaries.map((summary, index): MarginVerdict => {
+    if (equivalent[index]) return 'equivalent within δ';
+    if (different[index]) return summary.meanDifference > 0 ? 'better' : 'worse';
+    if (notWorse[index]) return 'not worse than δ';
+    return 'inconclusive';
+  });
+}
+
+/** Everything a page shows about a comparison beside its superiority verdict. */
+export interface MarginAnalysis {
+  /** δ, as a fraction of the baseline's mean. */
+  margin: number;
+  verdicts: MarginVerdicts;
+  /** Seeds that would resolve it at δ, when its verdict at δ is inconclusive or only "not worse"; else null. */
+  seedsToResolve: SeedsToResolve | null;
+  signTest: RobustTest;
+  signedRankTest: RobustTest;
+  bimodality: Bimodality;
+}
+
+/** The margin analysis of paired values (differences = baseline − candidate, per seed). */
+export function analyzeMargins(result: { differences: number[]; interval: [number, number]; baseline: { mean: number } }, margin: number): MarginAnalysis {
+  const verdicts = marginVerdicts({ interval: result.interval, baselineMean: result.baseline.mean }, margin);
+  const unresolved = verdicts.delta === 'inconclusive' || verdicts.delta === 'not worse than δ';
+  return {
+    margin,
+    verdicts,
+    seedsToResolve: unresolved && result.differences.length >= 2 ? seedsToResolve(result.differences, result.baseline.mean, margin) : null,
+    signTest: signTest(result.differences),
+    signedRankTest: signedRankTest(result.differences),
+    bimodality: bimodality(result.differences),
+  };
 }

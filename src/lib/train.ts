@@ -10,8 +10,9 @@
  *                   → validation and test evaluation → divergence check → onEpoch(record)
  */
 import { Batch, TrainingEngine } from './engine/types';
+import { rowGatherer } from './engine/gather';
 import { createEngine, EngineChoice } from './engine/index';
-import { activationBuffers, evaluateOnSet, SetEvaluation } from './evaluate';
+import { activationBuffers, evaluateInSlices, SetEvaluation, SetMetrics } from './evaluate';
 import { initializeParameters } from './model';
 import { createRandom, permutation, RandomSource } from './random';
 import { InitializerName, InputCorruption, NetworkSpec, Parameters, SpecError, TrainingSpec } from './spec';
@@ -122,11 +123,11 @@ export function trainNetwork(options: TrainNetworkOptions): NetworkTrainingOutco
     options.initialParameters ?? initializeParameters({ network, initializer: options.initializer ?? 'glorotUniform', seed });
   const engine = createEngine({ network, training, initialParameters }, options.engine);
 
-  // Every evaluation writes into the same buffers: only the last one is kept (finalTestEvaluation),
-  // and fresh test-set-sized arrays every epoch would cost more in page faults than the products.
-  const testActivations = activationBuffers(network, options.testInputs.length / inputSize);
-  const validationActivations = options.validationInputs ? activationBuffers(network, options.validationInputs.length / inputSize) : undefined;
-  const evaluateTest = (): SetEvaluation => evaluateOnSet(engine, network, training.loss, options.testInputs, testTargets, testActivations);
+  // Evaluations run slice by slice and keep no activations (evaluateInSlices), except the one after
+  // the last epoch, whose activations the result keeps (finalTestEvaluation).
+  const testCount = options.testInputs.length / inputSize;
+  const evaluateTest = (activations?: Float32Array[]): SetMetrics =>
+    evaluateInSlices(engine, network, training.loss, options.testInputs, testTargets, activations);
   const initialTestMse = evaluateTest().meanSquaredError;
   const divergenceLimit = DIVERGENCE_FACTOR * initialTestMse;
 
@@ -140,6 +141,7 @@ export function trainNetwork(options: TrainNetworkOptions): NetworkTrainingOutco
     ? network.layers.map((layer, index) => (noisyLayers[index] ? new Float32Array(training.batchSize * layer.outputSize) : null))
     : null;
 
+  const gatherRows = rowGatherer();
   const history: EpochRecord[] = [];
   let diverged: Divergence | null = null;
   let finalTestEvaluation: SetEvaluation | null = null;
@@ -156,11 +158,8 @@ export function trainNetwork(options: TrainNetworkOptions): NetworkTrainingOutco
       const batchSize = Math.min(training.batchSize, trainCount - start);
       const inputs = batchSize === training.batchSize ? inputBuffer : inputBuffer.subarray(0, batchSize * inputSize);
       const targets = batchSize === training.batchSize ? targetBuffer : targetBuffer.subarray(0, batchSize * outputSize);
-      for (let row = 0; row < batchSize; row++) {
-        const source = order[start + row];
-        inputs.set(options.trainInputs.subarray(source * inputSize, (source + 1) * inputSize), row * inputSize);
-        if (targets !== inputs) targets.set(trainTargets.subarray(source * outputSize, (source + 1) * outputSize), row * outputSize);
-      }
+      gatherRows(options.trainInputs, order, start, batchSize, inputSize, inputs);
+      if (targets !== inputs) gatherRows(trainTargets, order, start, batchSize, outputSize, targets);
       corruptInPlace(inputs, batchSize * inputSize, training.inputCorruption, corruptionRandom);
       const batch: Batch = { inputs, targets, batchSize };
       if (noiseBuffers) {
@@ -186,7 +185,8 @@ export function trainNetwork(options: TrainNetworkOptions): NetworkTrainingOutco
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     trainingSeconds += seconds;
     if (diverged !== null) break;
-    const evaluation = evaluateTest();
+    const finalActivations = epoch === training.epochs ? activationBuffers(network, testCount) : undefined;
+    const evaluation = evaluateTest(finalActivations);
     const testMse = evaluation.meanSquaredError;
     if (!Number.isFinite(testMse) || testMse > divergenceLimit) {
       diverged = {
@@ -198,7 +198,7 @@ export function trainNetwork(options: TrainNetworkOptions): NetworkTrainingOutco
       break;
     }
     const validationMse = options.validationInputs
-      ? evaluateOnSet(engine, network, training.loss, options.validationInputs, options.validationInputs, validationActivations).meanSquaredError
+      ? evaluateInSlices(engine, network, training.loss, options.validationInputs).meanSquaredError
       : null;
     const record: EpochRecord = {
       epoch,
@@ -210,7 +210,7 @@ export function trainNetwork(options: TrainNetworkOptions): NetworkTrainingOutco
       deadFraction: evaluation.deadFraction,
       seconds,
     };
-    finalTestEvaluation = evaluation;
+    finalTestEvaluation = finalActivations ? { ...evaluation, activations: finalActivations } : null;
     history.push(record);
     options.onEpoch?.(record);
   }

@@ -5,8 +5,8 @@
  */
 export { claimDefinition, CLAIMS } from './claims';
 export type { ClaimDefinition, ClaimId } from './claims';
-export { claimStudy, HIDDEN_ACTIVATION_ARMS, optimizerLearningRates, sparsityPenalties } from './studies';
-export type { ClaimStudy, StudyAnalysis } from './studies';
+export { analyzeStudy, sideText, STUDY_METRICS, studyExperiment } from './studies';
+export type { GridChoiceRow, Study, StudyAnalysis, StudyComparison, StudyDefinition, StudySide } from './studies';
 export {
   assembleResults, claimsDirectory, combineVerdicts, conditionsText, readBuildInfo, readClaimRecords, readRobustnessRecord, recordClaim,
   reportsDirectory, robustnessRunRecord, runRecord, SCRATCH_REPORT_FOLDER, writeResultsFile, writeRobustnessRecord,
@@ -14,7 +14,10 @@ export {
 export type { ClaimRecord, RobustnessRecord, RobustnessRunRecord, RunRecord } from './records';
 export { createReportNotebook, effectText, verdictBoxHtml } from './notebook';
 export type { ClaimRun, ReportNotebook, RobustnessRun } from './notebook';
-export { buildInfoHtml, claimsTableHtml, forestSpec, robustnessExtras } from './indexPage';
+export { answerHtml, buildInfoHtml, claimsTableHtml, forestSpec, glossaryHtml, multiplicityText, robustnessExtras } from './indexPage';
+export { titleAnswer } from './answer';
+export type { AnswerRow, MapReading, ReferenceReading } from './answer';
+export { CLAIM_VERDICT_DEFINITIONS, glossaryRows, MARGIN_JUSTIFICATION, MARGIN_VERDICT_DEFINITIONS, PRACTICAL_MARGIN } from './margin';
 export {
   claimRobustnessSummary, claimVerdictsByCondition, conditionTitle, dataSetTitle, entryClaim, INITIALIZER_TITLES, LEARNING_RATE_CHOICES, RATE_CHOICE_TITLES, scaleAgreement,
   REFERENCE_ARM, ROBUSTNESS_ARMS, ROBUSTNESS_COMPARISONS, robustnessPlan, robustnessSpec, threadRate,

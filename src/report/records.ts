@@ -7,7 +7,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Comparison } from '../lib/compare';
+import { Comparison, withMargins } from '../lib/compare';
+import { runFailure } from '../lib/failures';
+import { MarginVerdict } from '../lib/margins';
 import { describeProfile, Profile, ProfileData } from '../lib/experiment/profiles';
 import { MapCondition, MapEntry } from '../lib/conditionMap/index';
 import { ExperimentResult, ExperimentRun } from '../lib/experiment/runner';
@@ -15,6 +17,7 @@ import { callerProjectRoot } from '../lib/paths';
 import { readSettings } from '../lib/settings';
 import { Verdict } from '../lib/stats';
 import { claimDefinition, ClaimDefinition, ClaimId, CLAIMS } from './claims';
+import { PRACTICAL_MARGIN } from './margin';
 import type { RobustnessPlan } from './robustness';
 
 /** Where every build but a published one writes, relative to the project (ignored by git). */
@@ -48,6 +51,8 @@ export interface RunRecord {
   /** Per epoch (6 significant digits): test MSE, validation MSE (null without a split) and train loss. */
   history: { testMse: (number | null)[]; validationMse: (number | null)[]; trainLoss: (number | null)[] };
   diverged: unknown;
+  /** Why the run counts as failed (lib/failures.ts), or null. */
+  failure: string | null;
   initialTestMse: number | null;
   data: { fingerprint: string };
   engine: string;
@@ -75,6 +80,7 @@ export function runRecord(run: ExperimentRun): RunRecord {
       trainLoss: history.map((record) => compact(record.trainLoss)),
     },
     diverged: run.result.diverged,
+    failure: runFailure(run.result),
     initialTestMse: run.result.initialTestMse,
     data: { fingerprint: run.result.data.fingerprint },
     engine: run.result.engine,
@@ -148,15 +154,16 @@ export function recordClaim(options: {
   directory?: string;
 }): ClaimRecord {
   const other = options.atOtherScale ?? null;
+  const margined = (comparisons: Comparison[]): Comparison[] => comparisons.map((comparison) => withMargins(comparison, PRACTICAL_MARGIN));
   const record: ClaimRecord = {
     ...claimDefinition(options.id),
     verdict: combineVerdicts(options.comparisons),
-    comparisons: options.comparisons,
+    comparisons: margined(options.comparisons),
     profile: options.profile.name,
     seeds: options.profile.seeds,
     data: options.profile.data,
     atOtherScale: other
-      ? { data: other.data, verdict: combineVerdicts(other.comparisons), comparisons: other.comparisons, runs: other.experiments.flatMap((result) => result.runs.map(runRecord)) }
+      ? { data: other.data, verdict: combineVerdicts(other.comparisons), comparisons: margined(other.comparisons), runs: other.experiments.flatMap((result) => result.runs.map(runRecord)) }
       : null,
     conditions: options.conditions,
     runs: options.experiments.flatMap((result) => result.runs.map(runRecord)),
@@ -205,6 +212,7 @@ export interface RobustnessRunRecord {
   testMse: number | null;
   history: { testMse: (number | null)[]; validationMse: (number | null)[] };
   diverged: unknown;
+  failure: string | null;
   durationSeconds: number;
   cached: boolean;
 }
@@ -214,7 +222,7 @@ export function robustnessRunRecord(run: ExperimentRun): RobustnessRunRecord {
   return {
     key: full.key, seed: full.seed, parameters: full.parameters, testMse: full.testMse,
     history: { testMse: full.history.testMse, validationMse: full.history.validationMse },
-    diverged: full.diverged, durationSeconds: full.durationSeconds, cached: full.cached,
+    diverged: full.diverged, failure: full.failure, durationSeconds: full.durationSeconds, cached: full.cached,
   };
 }
 
@@ -227,6 +235,8 @@ export interface RobustnessRecord {
   entries: MapEntry[];
   /** Holm-adjusted verdicts of the entries at the full budget, in their order. */
   holm: Verdict[];
+  /** Holm-adjusted margin verdicts at δ of the same entries, in their order. */
+  holmMargins: MarginVerdict[];
   /** Engine, backend and versions of the sweep's runs. */
   runsCommon: { engine: string; backend: string; versions: unknown };
   runs: RobustnessRunRecord[];
@@ -261,6 +271,7 @@ export function readRobustnessRecord(directory = claimsDirectory()): RobustnessR
     conditions: results.robustnessConditions as RobustnessRecord['conditions'],
     entries: results.robustness as MapEntry[],
     holm: results.robustnessHolm as Verdict[],
+    holmMargins: results.robustnessHolmMargins as MarginVerdict[],
     runsCommon: results.robustnessRunsCommon as RobustnessRecord['runsCommon'],
     runs: (results.runs as RobustnessRunRecord[]).filter((run) => keys.has(run.key)),
     recordedAt: String((results.build as Record<string, unknown> | undefined)?.startedAt ?? ''),
@@ -271,13 +282,15 @@ export function readRobustnessRecord(directory = claimsDirectory()): RobustnessR
  * results.json: claims with their comparisons and run keys, the robustness map (entries, plan,
  * Holm-adjusted verdicts), and every run once (deduplicated by key).
  */
-export function assembleResults(claims: ClaimRecord[], build: Record<string, unknown>, robustness: RobustnessRecord | null = null): Record<string, unknown> {
+export function assembleResults(claims: ClaimRecord[], build: Record<string, unknown>, robustness: RobustnessRecord | null = null, answer: unknown[] = []): Record<string, unknown> {
   const runs = new Map<string, RunRecord | RobustnessRunRecord>();
   const claimRuns = claims.flatMap((claim) => [...claim.runs, ...(claim.atOtherScale?.runs ?? [])]);
   for (const run of [...claimRuns, ...(robustness?.runs ?? [])]) if (!runs.has(run.key)) runs.set(run.key, run);
   const keysOf = (records: { key: string }[]): string[] => records.map((run) => run.key);
   return {
     build,
+    margin: PRACTICAL_MARGIN,
+    answer,
     claims: claims.map(({ runs: ownRuns, atOtherScale, ...claim }): PublishedClaim => ({
       ...claim,
       runKeys: keysOf(ownRuns),
@@ -289,6 +302,7 @@ export function assembleResults(claims: ClaimRecord[], build: Record<string, unk
         robustnessConditions: robustness.conditions,
         robustness: robustness.entries,
         robustnessHolm: robustness.holm,
+        robustnessHolmMargins: robustness.holmMargins,
         robustnessRunsCommon: robustness.runsCommon,
         robustnessRunKeys: robustness.runs.map((run) => run.key),
       }

@@ -10,12 +10,13 @@
  * Rates are chosen on the validation examples (carved from the training examples), never on the
  * test examples the verdicts are computed from.
  */
-import { ConditionMapSpec, MapCondition, MapEntry } from '../lib/conditionMap/index';
+import { ConditionMapSpec, describeConditionSet, MapCondition, MapEntry } from '../lib/conditionMap/index';
 import { DataSource } from '../lib/data/index';
 import { Profile } from '../lib/experiment/profiles';
 import { ActivationInput, DEFAULT_LEARNING_RATES, InitializerName, OptimizerName } from '../lib/spec';
 import { Verdict } from '../lib/stats';
 import { ClaimId } from './claims';
+import { PRACTICAL_MARGIN } from './margin';
 
 /** One arm of the sweep: an activation layout trained with Adam, or an optimizer on the reference layout. */
 export interface RobustnessArm {
@@ -216,6 +217,7 @@ export function robustnessSpec(plan: RobustnessPlan): ConditionMapSpec {
     comparisons: ROBUSTNESS_COMPARISONS.map((comparison) => ({ name: comparison.name, group: comparison.claim, baseline: comparison.baseline, candidate: comparison.candidate })),
     conditions: robustnessConditions(plan),
     seeds: plan.seeds,
+    margin: PRACTICAL_MARGIN,
   };
 }
 
@@ -245,7 +247,8 @@ export function claimRobustnessSummary(spec: ConditionMapSpec, mapEntries: MapEn
   const supported = verdicts.filter((entry) => entry.verdict === 'supported');
   const contradicted = verdicts.filter((entry) => entry.verdict === 'contradicted');
   const n = verdicts.length;
-  const list = (items: typeof verdicts): string => items.map((entry) => conditionTitle(spec, entry.condition)).join('; ');
+  // Conditions as a reader thinks of them: factored ("Fashion-MNIST; MNIST, He normal"), not listed one by one.
+  const list = (items: typeof verdicts): string => describeConditionSet(spec.conditions, items.map((entry) => entry.condition));
   let answer: string;
   if (n === 0) answer = 'Not in the robustness sweep.';
   else if (supported.length === n) answer = `The claim holds under every one of the ${n} conditions.`;

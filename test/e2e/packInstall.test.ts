@@ -21,6 +21,22 @@ after(() => rmSync(WORK, { recursive: true, force: true }));
 const run = (command: string, args: string[], cwd: string, environment: NodeJS.ProcessEnv = {}) =>
   promisify(execFile)(command, args, { cwd, maxBuffer: 50_000_000, env: { ...process.env, ...environment } });
 
+/** Runs a notebook of code cells (one per `// cell` section of `source`) through nbconvert and tslab in the consumer project; returns the executed notebook's text. */
+async function executeNotebook(name: string, source: string): Promise<string> {
+  const notebook = {
+    cells: source.split(/\n(?=\/\/ cell)/).map((cell, index) => ({ cell_type: 'code', id: `${name}-${index}`, metadata: {}, source: cell, outputs: [], execution_count: null })),
+    metadata: { kernelspec: { display_name: 'TypeScript', language: 'typescript', name: 'tslab' }, language_info: { name: 'typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  mkdirSync(join(CONSUMER, 'notebooks'), { recursive: true });
+  writeFileSync(join(CONSUMER, 'notebooks', `${name}.ipynb`), JSON.stringify(notebook));
+  await run(jupyterPython(), ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=-1', '--output', `${name}.executed`, join(CONSUMER, 'notebooks', `${name}.ipynb`)], CONSUMER, {
+    JUPYTER_PATH: ensureKernel(PROJECT_ROOT),
+  });
+  return readFileSync(join(CONSUMER, 'notebooks', `${name}.executed.ipynb`), 'utf8');
+}
+
 /** README's fenced block that follows `<!-- tested: NAME -->`. */
 export function readmeSnippet(name: string): string {
   const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
@@ -72,22 +88,32 @@ test('README\'s snippet type-checks under a strict tsconfig without skipLibCheck
 
 test('README\'s notebook snippet runs in a tslab notebook of the consumer project', { timeout: 600_000 }, async () => {
   await installed;
-  const cells = readmeSnippet('notebook.ts').split(/\n(?=\/\/ cell)/);
-  const notebook = {
-    cells: cells.map((source, index) => ({ cell_type: 'code', id: `cell-${index}`, metadata: {}, source, outputs: [], execution_count: null })),
-    metadata: { kernelspec: { display_name: 'TypeScript', language: 'typescript', name: 'tslab' }, language_info: { name: 'typescript' } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  };
-  mkdirSync(join(CONSUMER, 'notebooks'), { recursive: true });
-  writeFileSync(join(CONSUMER, 'notebooks', 'mine.ipynb'), JSON.stringify(notebook));
-  await run(jupyterPython(), ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=-1', '--output', 'mine.executed', join(CONSUMER, 'notebooks', 'mine.ipynb')], CONSUMER, {
-    JUPYTER_PATH: ensureKernel(PROJECT_ROOT),
-  });
-  const executed = readFileSync(join(CONSUMER, 'notebooks', 'mine.executed.ipynb'), 'utf8');
+  const executed = await executeNotebook('mine', readmeSnippet('notebook.ts'));
   assert.ok(executed.includes('relu-ae-chart'), 'a plotly chart with its static image');
   assert.ok(executed.includes('vega-lite-plot'), 'a vega-lite chart');
   assert.ok(executed.includes('reconstruction-grid'), 'the reconstruction grid');
   assert.match(executed, /elu vs relu/);
   assert.ok(existsSync(join(CONSUMER, '.relu-ae-cache')), 'the notebook in notebooks/ caches at the top of its project');
+});
+
+test('README\'s condition-map snippets: type-checked and run in plain Node, and in a tslab notebook through the real kernel', { timeout: 900_000 }, async () => {
+  await installed;
+  const snippet = readmeSnippet('conditionMap.ts');
+  writeFileSync(join(CONSUMER, 'tsconfig.map.json'), JSON.stringify({
+    compilerOptions: { strict: true, target: 'ES2022', module: 'commonjs', lib: ['ES2022'], types: ['node'], esModuleInterop: true, outDir: 'built-map', skipLibCheck: false },
+    include: ['conditionMap.ts'],
+  }, null, 2));
+  writeFileSync(join(CONSUMER, 'conditionMap.ts'), snippet);
+  const compiled = await run(process.execPath, [join(CONSUMER, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.map.json'], CONSUMER).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error), failed: true }));
+  assert.ok(!('failed' in compiled), `tsc reported errors:\n${compiled.stdout}`);
+  const output = await run(process.execPath, [join(CONSUMER, 'built-map', 'conditionMap.js')], CONSUMER);
+  assert.match(output.stdout, /^12 runs, \d+ of them cached; about \d+ s$/m, 'the plan before anything runs');
+  assert.equal(output.stdout.match(/: (supported|contradicted|inconclusive); margin verdict /g)?.length, 2, 'one line per condition');
+  assert.match(output.stdout, /^elu against relu, over 2 conditions each at its full budget \(δ = 2%\): /m);
+  // README's notebook form of the same question, through the real kernel: the runs it shares come from the cache.
+  const executed = JSON.parse(await executeNotebook('map', readmeSnippet('conditionMapNotebook.ts'))) as { cells: { outputs: { data?: Record<string, string | string[]> }[] }[] };
+  const html = executed.cells.flatMap((cell) => cell.outputs).map((output) => [output.data?.['text/html'] ?? ''].flat().join('')).join('\n');
+  assert.match(html, /ELU or ReLU\?: 8 runs \(8 already in the cache\)/, 'the cost, before it runs: the quick profile\'s two seeds, cached by the plain Node run');
+  assert.ok(html.includes('relu-ae-chart'), 'the map and the budget chart');
+  assert.match(html, /elu against relu, over 2 conditions each at its full budget \(δ = 2%\): /);
 });

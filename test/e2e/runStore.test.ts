@@ -6,44 +6,16 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { findProjectRoot } from '../../scripts/kernel';
 import { resultChecksum } from '../../src/lib/experiment/cache';
+import { buildReport, copyNotebooks, PROJECT_ROOT } from './scratchReport';
 
-const PROJECT_ROOT = findProjectRoot(__dirname);
-const REPORT_SCRIPT = join(PROJECT_ROOT, 'build', 'scripts', 'report.js');
-// Two levels under the project, as the fixtures are, so that the notebooks' imports resolve.
 const WORK = join(PROJECT_ROOT, 'test-output', `run-store-${process.pid}`);
-const NOTEBOOKS = WORK;
 after(() => rmSync(WORK, { recursive: true, force: true }));
 
-function copyNotebooks(): void {
-  mkdirSync(NOTEBOOKS, { recursive: true });
-  for (const name of ['00-index.ipynb', '02-bottleneck.ipynb']) {
-    const text = readFileSync(join(PROJECT_ROOT, 'notebooks', name), 'utf8').split('\\"../dist/').join('\\"../../dist/');
-    writeFileSync(join(NOTEBOOKS, name), text);
-  }
-}
-
-interface Build {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-function build(output: string, cache: string, ...args: string[]): Promise<Build> {
-  const { NODE_TEST_CONTEXT: _testContext, ...inherited } = process.env;
-  return promisify(execFile)(process.execPath, [REPORT_SCRIPT, '--profile', 'quick', '--notebooks', NOTEBOOKS, '--reports', join(WORK, output), ...args], {
-    cwd: PROJECT_ROOT, maxBuffer: 20_000_000, env: { ...inherited, RELU_AE_CACHE_DIR: join(WORK, cache) },
-  }).then(
-    ({ stdout, stderr }) => ({ exitCode: 0, stdout, stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }) => ({ exitCode: error.code ?? 1, stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
-  );
-}
+const build = (output: string, cache: string, ...args: string[]) => buildReport(WORK, join(WORK, output), join(WORK, cache), ...args);
 
 /** results.json without what differs between builds of the same runs (times, cache flags). */
 function numbers(output: string): string {
@@ -64,7 +36,7 @@ function tamper(store: string, key: string, edit: (result: { testMse: number }) 
 }
 
 const published = (async () => {
-  copyNotebooks();
+  copyNotebooks(WORK, ['00-index.ipynb', '02-bottleneck.ipynb']);
   return build('published', 'cache-published');
 })();
 

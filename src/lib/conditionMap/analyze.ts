@@ -9,6 +9,7 @@
  */
 import { ExperimentRun } from '../experiment/runner';
 import { resolveAutoencoderRunConfig } from '../runs/autoencoder';
+import { holmMarginVerdicts, MarginVerdict, MarginVerdicts, marginVerdicts } from '../margins';
 import { comparePaired, holmAdjustedVerdicts, PairedComparison, ValuesBySeed, Verdict } from '../stats';
 import { ConditionMapSpec, MapConfiguration, mergeRun } from './spec';
 
@@ -35,6 +36,8 @@ export interface MapEntry {
   divergedSeeds: { baseline: number[]; candidate: number[] };
   /** The rate each side ran at. */
   rates: { baseline: number; candidate: number };
+  /** Margin verdicts at δ/2, δ and 2δ, when the spec declares a margin. */
+  margins?: MarginVerdicts;
 }
 
 /**
@@ -120,6 +123,7 @@ export function analyzeConditionMap(spec: ConditionMapSpec, configurations: MapC
           seeds: result.pairedSeeds.length,
           divergedSeeds: result.divergedSeeds,
           rates,
+          ...(spec.margin !== undefined ? { margins: marginVerdicts({ interval: result.interval, baselineMean: result.baseline.mean }, spec.margin) } : {}),
         });
       }
     }
@@ -137,4 +141,9 @@ export function entriesAtFullBudget(entries: MapEntry[]): MapEntry[] {
 /** Holm-adjusted verdicts over a family of entries (the map at full budget), in their order. */
 export function holmVerdicts(entries: MapEntry[]): Verdict[] {
   return holmAdjustedVerdicts(entries.map((entry) => ({ result: entry })));
+}
+
+/** Holm-adjusted margin verdicts at δ over a family of entries (margins.ts holmMarginVerdicts), in their order. */
+export function holmMarginVerdictsOf(entries: MapEntry[], margin: number): MarginVerdict[] {
+  return holmMarginVerdicts(entries, margin);
 }

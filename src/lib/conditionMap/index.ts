@@ -11,10 +11,12 @@
 import { Experiment, ExperimentResult, planExperiment, runExperiment, RunExperimentOptions } from '../experiment/runner';
 import { resolveAutoencoderRunConfig } from '../runs/autoencoder';
 import { Verdict } from '../stats';
-import { analyzeConditionMap, entriesAtFullBudget, holmVerdicts, MapEntry } from './analyze';
+import { MarginVerdict } from '../margins';
+import { analyzeConditionMap, entriesAtFullBudget, holmMarginVerdictsOf, holmVerdicts, MapEntry } from './analyze';
 import { ConditionMapSpec, MapConfiguration, mapConfigurations } from './spec';
 
 export * from './analyze';
+export * from './describe';
 export * from './spec';
 
 /** The experiment of a map: every distinct configuration once, with what it is in its parameters. */
@@ -77,6 +79,8 @@ export interface ConditionMapResult {
   /** The entries at each condition's full budget, and their Holm-adjusted verdicts in the same order. */
   mapEntries: MapEntry[];
   holm: Verdict[];
+  /** With a margin: the Holm-adjusted margin verdicts at δ of mapEntries, in the same order; else null. */
+  holmMargins: MarginVerdict[] | null;
 }
 
 /** The map from runs already computed (a published record, a cache read): no training. */
@@ -84,7 +88,10 @@ export function conditionMapFromRuns(spec: ConditionMapSpec, experiment: Experim
   const configurations = mapConfigurations(spec);
   const entries = analyzeConditionMap(spec, configurations, experiment.runs);
   const mapEntries = entriesAtFullBudget(entries);
-  return { spec, configurations, experiment, entries, mapEntries, holm: holmVerdicts(mapEntries) };
+  return {
+    spec, configurations, experiment, entries, mapEntries, holm: holmVerdicts(mapEntries),
+    holmMargins: spec.margin !== undefined ? holmMarginVerdictsOf(mapEntries, spec.margin) : null,
+  };
 }
 
 /** Runs every run of the map that is not cached, then reads it; see the module comment. */

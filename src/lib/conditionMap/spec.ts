@@ -57,6 +57,8 @@ export interface ConditionMapSpec {
   comparisons: MapComparison[];
   conditions: MapCondition[];
   seeds: number[];
+  /** A practical margin δ (a fraction of the baseline's mean): entries then carry margin verdicts at δ/2, δ and 2δ. */
+  margin?: number;
 }
 
 /** One value of a factor, for crossConditions: its title and the run fields it sets. */

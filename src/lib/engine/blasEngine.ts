@@ -21,10 +21,6 @@ interface NativeBlas {
     transA: number, transB: number, rows: number, columns: number, inner: number, alpha: number,
     a: Float32Array, leadingA: number, b: Float32Array, leadingB: number, beta: number, c: Float32Array, leadingC: number,
   ): void;
-  sgemv(
-    trans: number, rows: number, columns: number, alpha: number, a: Float32Array, leadingA: number,
-    x: Float32Array, strideX: number, beta: number, y: Float32Array, strideY: number,
-  ): void;
 }
 
 /** OpenBLAS threads per process: always one (see loadBlas); part of the engine's identity. */
@@ -41,9 +37,7 @@ function loadBlas(): BlasLoad {
     process.env.OPENBLAS_NUM_THREADS = String(BLAS_THREADS);
     // Required lazily so that merely importing the library never touches the native module.
     const blas = require('nblas') as NativeBlas;
-    if (typeof blas.sgemm !== 'function' || typeof blas.sgemv !== 'function') {
-      return { blas: null, reason: 'nblas loaded but has no sgemm/sgemv' };
-    }
+    if (typeof blas.sgemm !== 'function') return { blas: null, reason: 'nblas loaded but has no sgemm' };
     return { blas };
   } catch (error) {
     return { blas: null, reason: `nblas did not load: ${(error as Error).message.split('\n')[0]}` };
@@ -56,13 +50,11 @@ export function blasAvailable(): { available: boolean; reason?: string } {
   return load.blas ? { available: true } : { available: false, reason: load.reason };
 }
 
-/** The four products as sgemm and sgemv calls on row-major buffers; throws where nblas does not load. */
+/** The three products as sgemm calls on row-major buffers; throws where nblas does not load. */
 export function createBlasProducts(): MatrixProducts {
   const load = loadBlas();
   if (!load.blas) throw new Error(`the blas engine is unavailable: ${load.reason}`);
   const blas = load.blas;
-  // sgemv sums a gradient's columns against a vector of ones; grown to the largest batch seen.
-  let ones = new Float32Array(0);
   return {
     backend: 'openblas',
     readsAnyArray: true,
@@ -72,10 +64,6 @@ export function createBlasProducts(): MatrixProducts {
     },
     weightGradient({ rows, inputSize, outputSize }, inputs, gradient, kernelGradient) {
       blas.sgemm(blas.Trans, blas.NoTrans, inputSize, outputSize, rows, 1, inputs, inputSize, gradient, outputSize, 0, kernelGradient, outputSize);
-    },
-    biasGradient({ rows, outputSize }, gradient, biasGradient) {
-      if (ones.length < rows) ones = new Float32Array(rows).fill(1);
-      blas.sgemv(blas.Trans, rows, outputSize, 1, gradient, outputSize, ones, 1, 0, biasGradient, 1);
     },
     inputGradient({ rows, inputSize, outputSize }, gradient, kernel, inputGradient) {
       blas.sgemm(blas.NoTrans, blas.Trans, rows, inputSize, outputSize, 1, gradient, outputSize, kernel, outputSize, 0, inputGradient, inputSize);

@@ -6,8 +6,8 @@
  * tfjs engine (tfjsEngine.ts), which is the reference it is tested against.
  *
  *   forward, per layer l:   Z_l = 1·b_lᵀ + A_{l−1}·W_l (+ noise)      A_l = f_l(Z_l)
- *   backward, from the top: dZ_l = dA_l ⊙ f_l'(Z_l)
- *                           dW_l = A_{l−1}ᵀ·dZ_l   db_l = dZ_lᵀ·1   dA_{l−1} = dZ_l·W_lᵀ
+ *   backward, from the top: dZ_l = dA_l ⊙ f_l'(Z_l)   db_l = dZ_lᵀ·1 (in the same pass where a port fuses them)
+ *                           dW_l = A_{l−1}ᵀ·dZ_l   dA_{l−1} = dZ_l·W_lᵀ
  *
  * The gradient with respect to the network's input is never computed: nothing uses it.
  */
@@ -124,10 +124,14 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
     return buffers;
   };
 
-  /** Runs every layer on `inputs`, writing into the given buffers; noise is added before activation. */
+  /**
+   * Runs every layer on `inputs`, writing into the given buffers; noise is added before activation.
+   * With `activateLast` false the last layer stops at its pre-activation (a training step's output
+   * layer goes on in outputLayerLossAndGradient).
+   */
   const forwardInto = (
     inputs: Float32Array, rows: number, preActivations: Float32Array[], activations: Float32Array[],
-    noise?: (Float32Array | null)[],
+    noise?: (Float32Array | null)[], activateLast = true,
   ): void => {
     let current = inputs;
     for (let index = 0; index < layerCount; index++) {
@@ -142,7 +146,7 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
         const count = rows * columns;
         for (let position = 0; position < count; position++) preActivation[position] += layerNoise[position];
       }
-      kernels.applyActivation(layer.activation, preActivation, activations[index], rows * columns);
+      if (activateLast || index < layerCount - 1) kernels.applyActivation(layer.activation, preActivation, activations[index], rows * columns);
       current = activations[index];
     }
   };
@@ -171,10 +175,11 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
     const current = buffersFor(batchSize);
     const batch = readableBatch(givenBatch, current);
     const { preActivations, activations, gradients, weights, weightGradients, biasGradients } = current;
-    forwardInto(batch.inputs, batchSize, preActivations, activations, batch.preActivationNoise);
+    forwardInto(batch.inputs, batchSize, preActivations, activations, batch.preActivationNoise, false);
 
     const last = layerCount - 1;
-    const reconstructionLoss = kernels.reconstructionLossAndGradient(training.loss, activations[last], batch.targets, gradients[last], batchSize * outputSize);
+    const reconstructionLoss = kernels.outputLayerLossAndGradient(
+      layers[last].activation, training.loss, preActivations[last], activations[last], batch.targets, gradients[last], batchSize * outputSize);
     let activationPenaltySum = 0;
     const activationPenalty = training.l1ActivationPenalty;
     for (let index = last; index >= 0; index--) {
@@ -192,10 +197,11 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
           gradient[position] += value > 0 ? step : -step;
         }
       }
-      kernels.multiplyByActivationDerivative(layer.activation, preActivations[index], activations[index], gradient, count);
+      // The output layer's derivative was applied with its loss's gradient.
+      if (index < last) kernels.derivativeAndColumnSums(layer.activation, preActivations[index], activations[index], gradient, batchSize, biasGradients[index]);
+      else kernels.sumColumns(gradient, batchSize, biasGradients[index]);
       const shape = { rows: batchSize, inputSize: layer.inputSize, outputSize: columns };
       products.weightGradient(shape, index === 0 ? batch.inputs : activations[index - 1], gradient, weightGradients[index]);
-      products.biasGradient(shape, gradient, biasGradients[index]);
       if (index > 0) products.inputGradient(shape, gradient, weights[index], gradients[index - 1]);
     }
 
@@ -231,8 +237,24 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
     }
   };
 
-  // Pre-activations of forward passes over whole sets, kept for the next pass: a test set's worth
-  // of fresh memory every epoch costs more in page faults than the products.
+  /**
+   * The forward pass over a whole set straight into the outputs, FORWARD_SLICE_ROWS rows at a time:
+   * the pre-activations need a slice's worth of scratch (2.4 MB for the bench's network, where a
+   * 10,000-digit set at once needed 47 MB), and the products see the shapes that an evaluation in
+   * slices gives them (evaluate.ts), so that both give the same bits.
+   */
+  const forwardDirectInSlices = (inputs: Float32Array, count: number, activations: Float32Array[]): void => {
+    const sliceRows = Math.min(count, FORWARD_SLICE_ROWS);
+    const preActivations = forwardPreActivations(sliceRows);
+    for (let start = 0; start < count; start += sliceRows) {
+      const rows = Math.min(sliceRows, count - start);
+      const sliceActivations = layers.map((layer, index) => activations[index].subarray(start * layer.outputSize, (start + rows) * layer.outputSize));
+      forwardInto(inputs.subarray(start * inputSize, (start + rows) * inputSize), rows, preActivations, sliceActivations);
+    }
+  };
+
+  // Pre-activations of forward passes over whole sets, kept for the next pass: fresh memory every
+  // epoch costs more in page faults than the products.
   let forwardScratch: Float32Array[] = [];
   const forwardPreActivations = (count: number): Float32Array[] => {
     if (!forwardScratch.length || forwardScratch[0].length < count * layers[0].outputSize) {
@@ -262,9 +284,14 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
       checkArray('inputs', inputs, count * inputSize);
       outputs?.forEach((output, index) => checkArray(`outputs[${index}]`, output, count * layers[index].outputSize));
       const activations = outputs ?? layers.map((layer) => new Float32Array(count * layer.outputSize));
-      if (products.readsAnyArray) forwardInto(inputs, count, forwardPreActivations(count), activations);
+      if (products.readsAnyArray) forwardDirectInSlices(inputs, count, activations);
       else forwardInSlices(inputs, count, activations);
       return activations;
+    },
+    addSquaredErrors(predictions: Float32Array, targets: Float32Array, count: number, sums: Float64Array): void {
+      checkArray('predictions', predictions, count);
+      checkArray('targets', targets, count);
+      kernels.addSquaredErrors(predictions, targets, count, sums);
     },
     getParameters(): Parameters {
       return {
@@ -277,6 +304,12 @@ export function createDenseEngine(options: DenseEngineOptions): TrainingEngine {
     },
   };
 }
+
+/**
+ * Rows a forward pass over a whole set runs at a time where the products read any array (OpenBLAS
+ * may sum a product of other shapes in another order, so this fixes the bits of a set's pass).
+ */
+export const FORWARD_SLICE_ROWS = 512;
 
 /** The products read raw memory, so a short or non-float32 array must be refused before it gets there. */
 function checkArray(field: string, array: unknown, minimumLength: number): void {

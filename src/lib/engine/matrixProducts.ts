@@ -5,7 +5,9 @@
  * with the kernel W, [inputSize × outputSize].
  *
  *   forward:        Z += X·W     (Z holds the bias rows already)
- *   weightGradient: dW = Xᵀ·dZ    biasGradient: db = dZᵀ·1    inputGradient: dX = dZ·Wᵀ
+ *   weightGradient: dW = Xᵀ·dZ    inputGradient: dX = dZ·Wᵀ
+ *
+ * (The bias gradient, a column sum, is a step kernel: see StepKernels.sumColumns.)
  */
 export interface ProductShape {
   rows: number;
@@ -29,6 +31,5 @@ export interface MatrixProducts {
   allocateRegion(lengths: number[], rows: number): Float32Array[];
   forward(shape: ProductShape, inputs: Float32Array, kernel: Float32Array, preActivation: Float32Array): void;
   weightGradient(shape: ProductShape, inputs: Float32Array, gradient: Float32Array, kernelGradient: Float32Array): void;
-  biasGradient(shape: ProductShape, gradient: Float32Array, biasGradient: Float32Array): void;
   inputGradient(shape: ProductShape, gradient: Float32Array, kernel: Float32Array, inputGradient: Float32Array): void;
 }

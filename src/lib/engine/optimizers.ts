@@ -102,15 +102,51 @@ export type AdamUpdate = (
   learningRate: number, firstCorrection: number, secondCorrection: number,
 ) => void;
 
-/** Adam's update loop as tfjs writes it: see createAdam. */
+/**
+ * Adam's constants as float32 values, the precision its update runs in. The complements are taken
+ * in double precision first, as tfjs takes `1 - beta` in JavaScript before making a float32 scalar.
+ */
+export const ADAM_FLOAT32_CONSTANTS = {
+  beta1: Math.fround(ADAM_BETA1),
+  oneMinusBeta1: Math.fround(1 - ADAM_BETA1),
+  beta2: Math.fround(ADAM_BETA2),
+  oneMinusBeta2: Math.fround(1 - ADAM_BETA2),
+  epsilon: Math.fround(OPTIMIZER_EPSILON),
+  /**
+   * Moments smaller than this (2^−100) are set to 0. A moment that stops receiving gradient (a
+   * weight of a pixel that is almost always blank) decays by β every step into float32's subnormal
+   * range, where every operation on it costs a microcode assist of about a hundred cycles: after a
+   * thousand steps of MNIST, Adam took five times as long. Below 2^−100 a moment moves its
+   * parameter by less than 1e−21 per step, and the cut keeps every product of the update normal.
+   */
+  momentFloor: 2 ** -100,
+} as const;
+
+/**
+ * Adam's update loop as tfjs writes it (see createAdam), in float32 arithmetic as tfjs's tensors
+ * compute it: every operation rounds to float32. Math.fround after each +, −, ×, ÷ and √ gives
+ * exactly the float32 operation's result (the exact result rounded to double and then to float32
+ * is the exact result rounded to float32 for these operations, since double carries more than twice
+ * float32's precision plus two bits), so a port in C or WebAssembly that computes in float32,
+ * without fused multiply-adds, gives these bits. Float32 rather than double: the division and square
+ * root per parameter run on twice as many lanes at a time and in fewer cycles.
+ */
 export const adamUpdate: AdamUpdate = (parameters, gradients, firstMoment, secondMoment, count, learningRate, firstCorrection, secondCorrection) => {
+  const round = Math.fround;
+  const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon, momentFloor } = ADAM_FLOAT32_CONSTANTS;
+  const rate = round(learningRate);
+  const firstScale = round(firstCorrection);
+  const secondScale = round(secondCorrection);
   for (let index = 0; index < count; index++) {
     const gradient = gradients[index];
-    const first = ADAM_BETA1 * firstMoment[index] + (1 - ADAM_BETA1) * gradient;
-    const second = ADAM_BETA2 * secondMoment[index] + (1 - ADAM_BETA2) * gradient * gradient;
+    let first = round(round(beta1 * firstMoment[index]) + round(oneMinusBeta1 * gradient));
+    let second = round(round(beta2 * secondMoment[index]) + round(round(oneMinusBeta2 * gradient) * gradient));
+    first = Math.abs(first) < momentFloor ? 0 : first;
+    second = second < momentFloor ? 0 : second;
     firstMoment[index] = first;
     secondMoment[index] = second;
-    parameters[index] -= (learningRate * first * firstCorrection) / (Math.sqrt(second * secondCorrection) + OPTIMIZER_EPSILON);
+    const step = round(round(round(rate * first) * firstScale) / round(round(Math.sqrt(round(second * secondScale))) + epsilon));
+    parameters[index] = parameters[index] - step;
   }
 };
 

@@ -4,6 +4,7 @@
  * active and is the reference the native fast path is checked against.
  */
 import * as tf from '@tensorflow/tfjs';
+import { addSquaredErrors } from '../losses';
 import { applyActivationTensor, createTfOptimizer, reconstructionLossTensor } from '../tfjs/ops';
 import { Batch, EngineOptions, LossAndGradients, TrainingEngine } from './types';
 
@@ -93,6 +94,7 @@ export function createTfjsEngine(options: EngineOptions): TrainingEngine {
         });
       });
     },
+    addSquaredErrors: (predictions, targets, count, sums) => addSquaredErrors(predictions, targets, null, 0, count, sums),
     getParameters() {
       return {
         weights: kernels.map((kernel) => kernel.dataSync().slice() as Float32Array),

@@ -43,6 +43,12 @@ export interface TrainingEngine {
    * test set cost more in page faults than the products that fill them.
    */
   forward(inputs: Float32Array, count: number, outputs?: Float32Array[]): Float32Array[];
+  /**
+   * Adds the squared errors of `count` predictions into eight running sums, with the bits of
+   * losses.ts addSquaredErrors: evaluation calls it on a set's reconstructions, slice by slice, on
+   * the engine's native port of it where there is one.
+   */
+  addSquaredErrors(predictions: Float32Array, targets: Float32Array, count: number, sums: Float64Array): void;
   /** A copy of the current parameters. */
   getParameters(): Parameters;
   /** Frees native or tensor memory. */

@@ -70,41 +70,7 @@ export function resultChecksum(result: unknown): string {
   return sha256(canonicalJson(result)).slice(0, 32);
 }
 
-/**
- * The modules whose code decides a run's numbers; a change to any of them invalidates the cache.
- * Every module of engine/ counts too (codeVersion lists them): the dense engine's order of
- * operations and the WebAssembly matrix kernel decide bits as much as the definitions do.
- */
-const NUMERIC_MODULES = [
-  'data/index', 'data/idx', 'evaluate', 'losses', 'model', 'random', 'spec', 'train',
-  'runs/autoencoder', 'runs/stackedDenoising', 'tfjs/ops',
-];
-
-/** The compiled modules under a folder of the library, as names like NUMERIC_MODULES', in a fixed order. */
-function modulesUnder(libraryRoot: string, folder: string): string[] {
-  const directory = path.join(libraryRoot, folder);
-  if (!fs.existsSync(directory)) return [];
-  return fs.readdirSync(directory, { withFileTypes: true })
-    .flatMap((entry) => entry.isDirectory() ? modulesUnder(libraryRoot, `${folder}/${entry.name}`)
-      : entry.name.endsWith('.js') ? [`${folder}/${entry.name.slice(0, -'.js'.length)}`] : [])
-    .sort();
-}
-
-/** A hash of the compiled numeric modules of the library next to this file. */
-export function codeVersion(): string {
-  return codeVersionOf(path.join(__dirname, '..'));
-}
-
-/** A hash of the compiled numeric modules of the library compiled into libraryRoot. */
-export function codeVersionOf(libraryRoot: string): string {
-  const hash = createHash('sha256');
-  for (const name of [...NUMERIC_MODULES, ...modulesUnder(libraryRoot, 'engine')]) {
-    const file = path.join(libraryRoot, `${name}.js`);
-    hash.update(name);
-    if (fs.existsSync(file)) hash.update(fs.readFileSync(file));
-  }
-  return hash.digest('hex').slice(0, 16);
-}
+export { codeVersion, codeVersionOf, numericText } from './codeVersion';
 
 /** The cache folder: RELU_AE_CACHE_DIR, else .relu-ae-cache/ at the top of the caller's project. */
 export function defaultCacheDirectory(): string {

@@ -10,7 +10,8 @@
 import { ConditionMapSpec, MapEntry } from '../conditionMap/index';
 import { Verdict } from '../stats';
 import { Figure } from './figures';
-import { DASH_STYLES, groupColours, VERDICT_COLOURS } from './palette';
+import { MARGIN_VERDICTS, MarginVerdict } from '../margins';
+import { DASH_STYLES, groupColours, MARGIN_VERDICT_COLOURS, VERDICT_COLOURS } from './palette';
 
 /** What the charts read: a map's spec and entries (a ConditionMapResult has them). */
 export interface ConditionMapView {
@@ -18,6 +19,8 @@ export interface ConditionMapView {
   entries: MapEntry[];
   mapEntries: MapEntry[];
   holm: Verdict[];
+  /** Holm-adjusted margin verdicts at δ, when the spec declares a margin. */
+  holmMargins?: MarginVerdict[] | null;
 }
 
 const VERDICT_CODES: Record<Verdict, number> = { contradicted: -1, inconclusive: 0, supported: 1 };
@@ -37,7 +40,12 @@ function conditionTitleOf(spec: ConditionMapSpec, id: string): string {
 export interface ConditionMapFigureOptions {
   /** Default: "Verdict of each comparison under each condition, at the full budget". */
   title?: string;
+  /** Colour cells by the superiority verdict (default) or by the margin verdict at δ (needs spec.margin). */
+  colourBy?: 'verdict' | 'margin';
 }
+
+/** Margin verdicts in colour-scale order, worst to best. */
+const MARGIN_ORDER: MarginVerdict[] = ['worse', 'inconclusive', 'not worse than δ', 'equivalent within δ', 'better'];
 
 /** The verdict grid: one cell per comparison × condition at full budget. */
 export function conditionMapFigure(view: ConditionMapView, options: ConditionMapFigureOptions = {}): Figure {
@@ -54,34 +62,46 @@ export function conditionMapFigure(view: ConditionMapView, options: ConditionMap
       return found ? read(found) : empty;
     }));
   const budgets = [...new Set(mapEntries.map((entry) => entry.epochs))].sort((a, b) => a - b);
+  const byMargin = options.colourBy === 'margin';
+  if (byMargin && spec.margin === undefined) throw new Error('conditionMapFigure: colourBy "margin" needs a spec with a margin');
+  const marginHover = (entry: MapEntry, index: number): string => (entry.margins
+    ? `<br>margin verdict ${entry.margins.delta} (δ/2: ${entry.margins.half}, 2δ: ${entry.margins.double})${view.holmMargins ? ` · Holm-adjusted ${view.holmMargins[index]}` : ''}`
+    : '');
+  // A discrete scale: each verdict its own band of the 0–1 range.
+  const bands = MARGIN_ORDER.length;
+  const marginScale = MARGIN_ORDER.flatMap((verdict, index) => [[index / bands, MARGIN_VERDICT_COLOURS[verdict]], [(index + 1) / bands, MARGIN_VERDICT_COLOURS[verdict]]]);
   return {
     data: [{
       type: 'heatmap',
       x: columns.map((condition) => condition.title),
       y: rows,
-      z: grid<number | null>(({ entry }) => VERDICT_CODES[entry.verdict], null),
+      z: grid<number | null>(({ entry }) => (byMargin ? (MARGIN_ORDER.indexOf(entry.margins?.delta ?? 'inconclusive') + 0.5) / bands : VERDICT_CODES[entry.verdict]), null),
       text: grid(({ entry }) => percent(entry.relativeDifference), ''),
       texttemplate: '%{text}',
       customdata: grid(({ entry, holm: adjusted }) =>
         `${comparisonTitle(entry)}<br>${conditionTitleOf(spec, entry.condition)}, ${entry.epochs} epochs (${entry.updates.toLocaleString('en-US')} updates)<br>` +
         `difference ${entry.meanDifference.toPrecision(3)} [${entry.interval[0].toPrecision(3)}, ${entry.interval[1].toPrecision(3)}] (${percent(entry.relativeDifference)})<br>` +
-        `${entry.seeds} seeds · rates ${entry.rates.baseline} vs ${entry.rates.candidate}<br>verdict ${entry.verdict} · Holm-adjusted ${adjusted}`, ''),
+        `${entry.seeds} seeds · rates ${entry.rates.baseline} vs ${entry.rates.candidate}<br>verdict ${entry.verdict} · Holm-adjusted ${adjusted}` +
+        marginHover(entry, mapEntries.indexOf(entry)), ''),
       hovertemplate: '%{customdata}<extra></extra>',
-      zmin: -1,
+      zmin: byMargin ? 0 : -1,
       zmax: 1,
-      colorscale: [[0, VERDICT_COLOURS.contradicted], [0.5, VERDICT_COLOURS.inconclusive], [1, VERDICT_COLOURS.supported]],
+      colorscale: byMargin ? marginScale : [[0, VERDICT_COLOURS.contradicted], [0.5, VERDICT_COLOURS.inconclusive], [1, VERDICT_COLOURS.supported]],
       showscale: false,
       xgap: 2,
       ygap: 2,
     }],
     layout: {
       title: {
-        text: `${options.title ?? `Verdict of each comparison under each condition, after ${budgets.join(' or ')} epochs (each condition's full budget)`}` +
-          '<br><sub>green: the candidate is better · red: worse · ochre: inconclusive; text: paired difference as % of the baseline</sub>',
+        text: `${options.title ?? `${byMargin ? `Margin verdict (δ = ${100 * (spec.margin as number)}%)` : 'Verdict'} of each comparison under each condition, after ${budgets.join(' or ')} epochs (each condition's full budget)`}` +
+          (byMargin
+            ? `<br><sub>${MARGIN_VERDICTS.map((verdict) => `<span style="color:${MARGIN_VERDICT_COLOURS[verdict]}">■</span> ${verdict}`).join(' · ')} (for the candidate); text: paired difference as % of the baseline</sub>`
+            : '<br><sub>green: the candidate is better · red: worse · ochre: inconclusive; text: paired difference as % of the baseline</sub>'),
       },
       xaxis: { tickangle: -35, automargin: true },
       yaxis: { autorange: 'reversed', automargin: true },
-      height: 180 + 34 * rows.length,
+      // The margins hold the title and the slanted condition names; the cells get at least 80 pixels.
+      height: 260 + Math.max(80, 34 * rows.length),
       margin: { l: 260, r: 20, t: 70, b: 190 },
     },
   };
@@ -148,7 +168,12 @@ export function budgetBandsFigure(view: Pick<ConditionMapView, 'spec' | 'entries
       });
       shownInLegend.add(name);
     }
-    layout[`xaxis${suffix}`] = { type: 'log', domain: [panelIndex * width + 0.04, (panelIndex + 1) * width - 0.02], title: { text: `${axis === 'updates' ? 'optimizer updates' : 'epochs'} (log)` } };
+    // Ticks at budgets that were read (whole epochs, or their updates), at most ten of them.
+    const budgets = [...new Set(data.filter((trace) => trace.xaxis === `x${suffix}`).flatMap((trace) => trace.x as number[]))].sort((a, b) => a - b);
+    layout[`xaxis${suffix}`] = {
+      type: 'log', domain: [panelIndex * width + 0.04, (panelIndex + 1) * width - 0.02], title: { text: `${axis === 'updates' ? 'optimizer updates' : 'epochs'} (log)` },
+      tickvals: thinned(budgets, 10), ticktext: thinned(budgets, 10).map((value) => value.toLocaleString('en-US')),
+    };
     layout[`yaxis${suffix}`] = { anchor: `x${suffix}`, title: panelIndex === 0 ? { text: 'paired difference, % of baseline' } : undefined, zeroline: true, zerolinewidth: 2, zerolinecolor: '#555' };
     if (options.panelBy) annotations.push({ text: panel, xref: 'paper', yref: 'paper', x: panelIndex * width + width / 2, y: 1.02, showarrow: false, xanchor: 'center', yanchor: 'bottom' });
   });
@@ -165,8 +190,16 @@ export function budgetBandsFigure(view: Pick<ConditionMapView, 'spec' | 'entries
   };
 }
 
+/** At most `count` of sorted values, evenly spread by position, always the first and the last. */
+export function thinned(values: number[], count: number): number[] {
+  if (values.length <= count) return values;
+  const picked = new Set<number>();
+  for (let index = 0; index < count; index++) picked.add(values[Math.round((index * (values.length - 1)) / (count - 1))]);
+  return [...picked];
+}
+
 /** The map as table rows: one per comparison × condition at full budget, with raw and Holm-adjusted verdicts. */
-export function conditionMapTableRows(view: Pick<ConditionMapView, 'spec' | 'mapEntries' | 'holm'>): Record<string, unknown>[] {
+export function conditionMapTableRows(view: Pick<ConditionMapView, 'spec' | 'mapEntries' | 'holm' | 'holmMargins'>): Record<string, unknown>[] {
   return view.mapEntries.map((entry, index) => ({
     comparison: comparisonTitle(entry),
     condition: conditionTitleOf(view.spec, entry.condition),
@@ -179,6 +212,8 @@ export function conditionMapTableRows(view: Pick<ConditionMapView, 'spec' | 'map
     seeds: entry.seeds,
     verdict: entry.verdict,
     holm: view.holm[index],
+    margin: entry.margins ? entry.margins.delta : '–',
+    holmMargin: view.holmMargins?.[index] ?? '–',
   }));
 }
 
@@ -194,4 +229,6 @@ export const CONDITION_MAP_TABLE_COLUMNS = [
   { key: 'seeds' },
   { key: 'verdict' },
   { key: 'holm', label: 'Holm-adjusted' },
+  { key: 'margin', label: 'margin verdict at δ' },
+  { key: 'holmMargin', label: 'Holm-adjusted margin verdict' },
 ];

@@ -41,3 +41,12 @@ export const DASH_STYLES = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'long
 
 /** Verdict colours: the same in boxes, tables, the forest plot and the robustness map. */
 export const VERDICT_COLOURS = { supported: '#2e7d32', contradicted: '#c62828', inconclusive: '#8d6e00' } as const;
+
+/** Colours of the margin verdicts (margins.ts), from the candidate's side: green is good news for it. */
+export const MARGIN_VERDICT_COLOURS = {
+  better: '#2e7d32',
+  'equivalent within δ': '#4e79a7',
+  'not worse than δ': '#7fb3d5',
+  inconclusive: '#bdbdbd',
+  worse: '#c62828',
+} as const;

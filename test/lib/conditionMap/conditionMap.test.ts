@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { compareLabels } from '../../../src/lib/compare';
 import {
-  ConditionMapSpec, crossConditions, mapConfigurations, mergeRun, planConditionMap, runConditionMap,
+  ConditionMapSpec, comparisonAcrossConditions, crossConditions, describeConditionSet, mapConfigurations, mergeRun, planConditionMap, runConditionMap,
 } from '../../../src/lib/conditionMap/index';
 import { SpecError } from '../../../src/lib/spec';
 
@@ -68,6 +68,10 @@ test('a user-defined map: its entries at every budget are compareLabels on the s
       assert.equal(entry.updates, epochs * 6, '300 examples at batch 50');
     }
   }
+  const across = comparisonAcrossConditions(map, { name: 'ELU vs ReLU' });
+  assert.equal(across.conditions, 2);
+  assert.equal(Object.values(across.byVerdict).flat().length, 2);
+  assert.match(across.sentence, /^elu against relu, over 2 conditions each at its full budget: /);
   const again = await planConditionMap(spec, { cacheDirectory: CACHE, workers: 0 });
   assert.equal(again.cachedRuns, again.runs, 'a second plan finds every run in the cache');
 });
@@ -93,4 +97,18 @@ test('a best-rate condition runs every rate of the arm optimizer\'s grid and pic
     conditions: [{ ...spec.conditions[0], run: mergeRun(spec.conditions[0].run, { data: { validationSize: 100 } }), rate: { kind: 'best', grid: { adam: [1e-2, 1e-3] } } }],
   });
   assert.deepEqual(configurations.map((configuration) => [configuration.arm, configuration.rate]), [['relu', 1e-3], ['relu', 1e-2], ['elu', 1e-3], ['elu', 1e-2]]);
+});
+
+test('a set of conditions in factored words, or as "everywhere except" when that is shorter', () => {
+  const conditions = crossConditions({
+    data: [{ title: 'MNIST' }, { title: 'Fashion-MNIST' }],
+    initializer: [{ title: 'Glorot uniform' }, { title: 'He normal' }],
+  });
+  const ids = (...titles: string[]) => conditions.filter((condition) => titles.includes(condition.title)).map((condition) => condition.id);
+  assert.equal(describeConditionSet(conditions, ids('Fashion-MNIST · Glorot uniform', 'Fashion-MNIST · He normal')), 'Fashion-MNIST');
+  assert.equal(describeConditionSet(conditions, ids('MNIST · He normal')), 'MNIST, He normal');
+  assert.equal(describeConditionSet(conditions, ids('Fashion-MNIST · Glorot uniform', 'Fashion-MNIST · He normal', 'MNIST · He normal')), 'everywhere except MNIST, Glorot uniform');
+  assert.equal(describeConditionSet(conditions, ids('MNIST · He normal', 'Fashion-MNIST · Glorot uniform')), 'MNIST, He normal; Fashion-MNIST, Glorot uniform');
+  assert.equal(describeConditionSet(conditions, conditions.map((condition) => condition.id)), 'under every condition');
+  assert.equal(describeConditionSet(conditions, []), 'under none of the conditions');
 });

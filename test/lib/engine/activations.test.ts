@@ -23,15 +23,22 @@ function activate(activation: Activation, values: Float32Array): Float32Array {
   return output;
 }
 
-test('the fast logistic function agrees with 1/(1+e^-z) to float32 precision', () => {
-  let largest = 0;
-  for (let value = -30; value <= 30; value += 0.001) {
-    const exact = 1 / (1 + Math.exp(-value));
-    largest = Math.max(largest, Math.abs(logistic(value) - exact) / exact);
+test('the fast logistic function is within 3 float32 units in the last place of 1/(1+e^-z), and saturates', () => {
+  let largestUnits = 0;
+  const bits = new Int32Array(2);
+  const values = new Float32Array(bits.buffer);
+  for (let value = -87; value <= 30; value += 0.0007) {
+    const input = Math.fround(value);
+    values[0] = 1 / (1 + Math.exp(-input));
+    values[1] = logistic(input);
+    largestUnits = Math.max(largestUnits, Math.abs(bits[0] - bits[1]));
   }
-  assert.ok(largest < 1e-9, `relative error ${largest}`);
-  assert.equal(Math.fround(logistic(200)), 1);
-  assert.ok(logistic(-200) < 1e-40);
+  assert.ok(largestUnits <= 3, `${largestUnits} units in the last place`);
+  assert.equal(logistic(200), 1);
+  assert.equal(logistic(0), 0.5);
+  // Below −87 the value is held at its value there, under 2e-38: nothing a float32 network can tell from 0.
+  assert.equal(logistic(-200), logistic(-87));
+  assert.ok(logistic(-200) < 2e-38);
 });
 
 for (const activation of ACTIVATIONS) {
@@ -63,4 +70,15 @@ test('the derivatives at 0 take tfjs values: relu 0, leaky ReLU its slope, elu a
 
 test('relu gives +0, not -0, for negative inputs', () => {
   assert.ok(Object.is(activate({ name: 'relu' }, new Float32Array([-3]))[0], 0));
+});
+
+test('the sigmoid derivative sets subnormal results to +0 and keeps every other value', () => {
+  const output = Float32Array.from([1e-30, 0.5, 1e-30, 0.25]);
+  const gradient = Float32Array.from([1e-10, 1e-40, -1e-5, 2]);
+  multiplyByActivationDerivative({ name: 'sigmoid' }, output, output, gradient, 4);
+  // 1e-10 · 1e-30 and 1e-40 · 0.25 are subnormal in float32; −1e-5 · 1e-30 is normal.
+  assert.ok(Object.is(gradient[0], 0));
+  assert.ok(Object.is(gradient[1], 0));
+  assert.equal(gradient[2], Math.fround(Math.fround(-1e-5) * (Math.fround(1e-30) * (1 - Math.fround(1e-30)))));
+  assert.equal(gradient[3], 0.375);
 });

@@ -7,6 +7,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initializeBackend } from '../../../src/lib/backend';
+import { combineSquareSums, createSquareSums, meanSquaredError } from '../../../src/lib/losses';
 import { createTfjsEngine } from '../../../src/lib/engine/tfjsEngine';
 import { EngineFactory, EngineOptions, TrainingEngine } from '../../../src/lib/engine/types';
 import { ActivationInput, OPTIMIZER_NAMES, OptimizerInput } from '../../../src/lib/spec';
@@ -137,6 +138,19 @@ export function registerEngineChecks(options: EngineCheckOptions): void {
     const written = engine.forward(inputs, count, buffers);
     written.forEach((activation, index) => assert.equal(activation, buffers[index]));
     assert.deepEqual(written, fresh);
+  });
+
+  test(`${name}: its squared errors give the bits of losses.ts and refuse short arrays`, { skip }, () => {
+    const engineOptions = testEngineOptions({ hiddenActivation: 'relu', outputActivation: 'sigmoid' });
+    const engine = createEngine(engineOptions);
+    const count = 37;
+    const predictions = testBatch(engineOptions.network, count, 9).inputs;
+    const targets = testBatch(engineOptions.network, count, 10).inputs;
+    const values = count * engineOptions.network.layers[0].inputSize;
+    const sums = createSquareSums();
+    engine.addSquaredErrors(predictions, targets, values, sums);
+    assert.ok(Object.is(combineSquareSums(sums) / values, meanSquaredError(predictions, targets, values)));
+    assert.throws(() => engine.addSquaredErrors(predictions, targets.subarray(1), values, sums), /targets has/);
   });
 
   test(`${name}: refuses a batch shorter than it claims`, { skip }, () => {

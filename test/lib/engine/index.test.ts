@@ -40,7 +40,7 @@ test('tfjs is chosen when asked for, initialized on wasm (never the cpu backend)
 test('wasm is chosen when asked for (the path of machines without a compiler) and has its own identity', async () => {
   const choice = await prepareEngine('wasm');
   assert.deepEqual(choice, { name: 'wasm', backend: 'wasm-simd' });
-  assert.equal(engineIdentity(choice), 'wasm/simd128-v1');
+  assert.equal(engineIdentity(choice), 'wasm/simd128-v2');
   const engine = createEngine(testEngineOptions({ hiddenActivation: 'relu' }), choice);
   assert.equal(engine.name, 'wasm');
   assert.equal(engine.backend, 'wasm-simd');

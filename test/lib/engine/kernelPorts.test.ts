@@ -8,12 +8,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blasAvailable, createBlasEngine } from '../../../src/lib/engine/blasEngine';
 import { StepKernels, TYPESCRIPT_KERNELS } from '../../../src/lib/engine/kernels';
-import { loadNativeKernels } from '../../../src/lib/engine/nativeKernels';
+import { gatherRowsInTypescript, RowGatherer } from '../../../src/lib/engine/gather';
+import { loadNativeKernels, loadNativeRowGatherer } from '../../../src/lib/engine/nativeKernels';
+import { createSquareSums } from '../../../src/lib/losses';
 import { ADAGRAD_INITIAL_ACCUMULATOR, ADAM_BETA1, ADAM_BETA2, OptimizerUpdates } from '../../../src/lib/engine/optimizers';
 import { EngineFactory } from '../../../src/lib/engine/types';
 import { createWasmArithmetic, wasmSimdAvailable } from '../../../src/lib/engine/wasm/arithmetic';
 import { createWasmEngine } from '../../../src/lib/engine/wasmEngine';
-import { createRandom } from '../../../src/lib/random';
+import { createRandom, permutation } from '../../../src/lib/random';
 import { Activation, ActivationInput, OPTIMIZER_NAMES, OptimizerInput, resolveActivation } from '../../../src/lib/spec';
 import { testBatch, testEngineOptions } from './helpers';
 
@@ -48,7 +50,8 @@ const PORTS: Port[] = [
     name: 'wasm',
     skip: skipWasm,
     kernels: () => (wasm as NonNullable<typeof wasm>).kernels,
-    arrays: (lengths) => (wasm as NonNullable<typeof wasm>).products.allocateRegion(lengths, 1),
+    // Room for products of up to 128 rows, so that the column sums run on the matrix kernel.
+    arrays: (lengths) => (wasm as NonNullable<typeof wasm>).products.allocateRegion(lengths, 128),
     createEngine: createWasmEngine,
     createEngineOnTypescript: (options) => createWasmEngine({ ...options, kernels: TYPESCRIPT_KERNELS }),
     engineSkip: skipWasm,
@@ -109,6 +112,69 @@ for (const port of PORTS) {
       assert.ok(Object.is(actualLoss, expectedLoss), `loss ${actualLoss} vs ${expectedLoss}`);
       assertSameBits(gradient, expectedGradient, 'gradient');
     });
+  }
+
+  for (const activation of ACTIVATIONS) {
+    test(`${port.name} ${JSON.stringify(activation)} derivative with its column sums gives the TypeScript's bits`, { skip: port.skip }, () => {
+      // 97 rows of 41 columns: neither a multiple of a vector's lanes.
+      const [rows, columns] = [97, 41];
+      const [preActivation, output, gradient, sums] = port.arrays([rows * columns, rows * columns, rows * columns, columns]);
+      preActivation.set(testValues(rows * columns, 13));
+      TYPESCRIPT_KERNELS.applyActivation(activation, preActivation, output, rows * columns);
+      gradient.set(testValues(rows * columns, 14, 0.1));
+      sums.fill(7);
+      const expected = { gradient: gradient.slice(), sums: new Float32Array(columns).fill(7) };
+      TYPESCRIPT_KERNELS.derivativeAndColumnSums(activation, preActivation.slice(), output.slice(), expected.gradient, rows, expected.sums);
+      port.kernels().derivativeAndColumnSums(activation, preActivation, output, gradient, rows, sums);
+      assertSameBits(gradient, expected.gradient, 'gradient');
+      assertSameBits(sums, expected.sums, 'column sums');
+      const [values, columnSums] = port.arrays([rows * columns, columns]);
+      values.set(testValues(rows * columns, 15));
+      const expectedSums = new Float32Array(columns);
+      TYPESCRIPT_KERNELS.sumColumns(values.slice(), rows - 2, expectedSums);
+      port.kernels().sumColumns(values, rows - 2, columnSums);
+      assertSameBits(columnSums, expectedSums, 'sumColumns');
+    });
+  }
+
+  test(`${port.name} squared errors into running sums give the TypeScript's bits, in one pass or in parts`, { skip: port.skip }, () => {
+    const [predictions, targets] = port.arrays([COUNT, COUNT]);
+    predictions.set(testValues(COUNT, 11));
+    targets.set(testValues(COUNT, 12).map((value) => (Number.isFinite(value) ? value : 0.5)));
+    const sumsOf = (kernels: StepKernels, parts: number[]) => {
+      const sums = createSquareSums();
+      let start = 0;
+      for (const part of parts) {
+        kernels.addSquaredErrors(predictions.subarray(start), targets.subarray(start), part, sums);
+        start += part;
+      }
+      return [...sums];
+    };
+    for (const parts of [[COUNT], [COUNT - 3], [8], [5], [2048, 1024, COUNT - 3072]]) {
+      const expected = sumsOf(TYPESCRIPT_KERNELS, parts);
+      assert.deepEqual(sumsOf(port.kernels(), parts), expected, `parts ${parts}`);
+      if (parts.length > 1) assert.deepEqual(expected, sumsOf(TYPESCRIPT_KERNELS, [COUNT]), 'parts of multiples of eight sum as one pass');
+    }
+  });
+
+  for (const activation of ACTIVATIONS) {
+    for (const loss of ['mse', 'binaryCrossEntropy'] as const) {
+      test(`${port.name} output layer (${JSON.stringify(activation)}, ${loss}) in one call gives the bits of its three kernels in turn`, { skip: port.skip }, () => {
+        const [preActivation, output, targets, gradient] = port.arrays([COUNT, COUNT, COUNT, COUNT]);
+        preActivation.set(testValues(COUNT, 7));
+        const random = createRandom(8, 'targets');
+        targets.set(new Float32Array(COUNT).map(() => random.next()));
+        const expectedGradient = new Float32Array(COUNT);
+        const expectedLoss = TYPESCRIPT_KERNELS.outputLayerLossAndGradient(activation, loss, preActivation.slice(), new Float32Array(COUNT), targets.slice(), expectedGradient, COUNT);
+        const actualLoss = port.kernels().outputLayerLossAndGradient(activation, loss, preActivation, output, targets, gradient, COUNT);
+        assert.ok(Object.is(actualLoss, expectedLoss), `loss ${actualLoss} vs ${expectedLoss}`);
+        // A NaN that V8's Math functions made (elu, tanh and softplus stay in TypeScript) carries a
+        // payload the native loss kernel passes on and V8's own arithmetic drops: any NaN is that NaN there.
+        const nanPayloadsDiffer = port.name === 'native' && ['elu', 'tanh', 'softplus'].includes(activation.name);
+        if (nanPayloadsDiffer) gradient.forEach((value, index) => Number.isNaN(value) && Number.isNaN(expectedGradient[index]) && (gradient[index] = expectedGradient[index]));
+        assertSameBits(gradient, expectedGradient, 'gradient');
+      });
+    }
   }
 
   // Each optimizer's loop over 20 steps, its state carried over, on gradients that include the special values.
@@ -190,4 +256,19 @@ test('the wasm kernels refuse an array shorter than the count instead of reading
   const port = PORTS[1];
   const [values, output] = port.arrays([4, 8]);
   assert.throws(() => port.kernels().applyActivation(resolveActivation('sigmoid'), values, output, 5), /shorter than the count/);
+});
+
+test('the native row gatherer copies the rows an order picks, as the TypeScript one does, and refuses rows outside the set', { skip: skipNative }, () => {
+  const gather = loadNativeRowGatherer() as RowGatherer;
+  const width = 13;
+  const source = testValues(50 * width, 16);
+  const order = permutation(50, createRandom(3, 'gather'));
+  const expected = new Float32Array(20 * width).fill(5);
+  const actual = expected.slice();
+  gatherRowsInTypescript(source, order, 7, 20, width, expected);
+  gather(source, order, 7, 20, width, actual);
+  assertSameBits(actual, expected, 'gathered rows');
+  assert.throws(() => gather(source, Int32Array.of(0, 50), 0, 2, width, actual), /outside the source/);
+  assert.throws(() => gather(source, order, 45, 10, width, new Float32Array(10 * width)), /shorter than the count/);
+  assert.throws(() => gather(source, order, 0, 30, width, actual), /shorter than the count/);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFlatOptimizer, FlatOptimizer, OPTIMIZER_UPDATES } from '../../../src/lib/engine/optimizers';
+import { ADAM_FLOAT32_CONSTANTS, createFlatOptimizer, FlatOptimizer, OPTIMIZER_UPDATES } from '../../../src/lib/engine/optimizers';
 import { resolveTrainingSpec } from '../../../src/lib/spec';
 
 /** A fresh state buffer for an optimizer. */
@@ -45,4 +45,31 @@ test('a zero gradient leaves parameters unchanged for every optimizer', () => {
     optimizer.step(parameters, new Float32Array(2), stateOf(optimizer));
     assert.deepEqual([...parameters], [0.25, -4], name);
   }
+});
+
+test('Adam computes in float32, and a moment that decays under 2^-100 becomes 0 instead of subnormal', () => {
+  const optimizer = createFlatOptimizer({ spec: { name: 'adam', learningRate: 1e-3 }, parameterCount: 2, updates: OPTIMIZER_UPDATES });
+  const parameters = Float32Array.from([0.5, 0.5]);
+  const state = stateOf(optimizer);
+  // One gradient, then none: the first moment decays by 0.9 a step and reaches the floor after about 700 steps.
+  optimizer.step(parameters, Float32Array.from([1e-3, 1e-3]), state);
+  const zero = new Float32Array(2);
+  let smallestNonZero = Infinity;
+  for (let step = 0; step < 1000; step++) {
+    optimizer.step(parameters, zero, state);
+    if (state[0] !== 0) smallestNonZero = Math.min(smallestNonZero, Math.abs(state[0]));
+  }
+  assert.equal(state[0], 0, 'the first moment reached 0');
+  assert.ok(smallestNonZero >= ADAM_FLOAT32_CONSTANTS.momentFloor, `it was never below the floor: ${smallestNonZero}`);
+  assert.ok(state[2] > 0, 'the second moment, decaying by 0.999, is still above it');
+  assert.equal(parameters[0], parameters[1]);
+  // Every stored value is a float32 computation's: the update of a fresh state by hand, in float32.
+  const fresh = createFlatOptimizer({ spec: { name: 'adam', learningRate: 1e-3 }, parameterCount: 1, updates: OPTIMIZER_UPDATES });
+  const one = Float32Array.from([0.5]);
+  fresh.step(one, Float32Array.from([0.25]), stateOf(fresh));
+  const round = Math.fround;
+  const first = round(round(0.1) * 0.25);
+  const second = round(round(round(round(1 - 0.999) * 0.25) * 0.25));
+  const step = round(round(round(round(1e-3) * first) * round(1 / (1 - round(0.9)))) / round(round(Math.sqrt(round(second * round(1 / (1 - round(0.999)))))) + round(1e-7)));
+  assert.equal(one[0], round(0.5 - step));
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cacheFile, canonicalJson, codeVersion, codeVersionOf, readCacheEntry, resultChecksum, RunIdentity, runKey, writeCacheEntry } from '../../../src/lib/experiment/cache';
+import { cacheFile, canonicalJson, codeVersion, codeVersionOf, numericText, readCacheEntry, resultChecksum, RunIdentity, runKey, writeCacheEntry } from '../../../src/lib/experiment/cache';
+import { findProjectRoot } from '../../../src/lib/paths';
 
 const TEMPORARY_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'relu-ae-cache-test-'));
 
@@ -90,6 +91,39 @@ test('the code version changes with any numeric module, the engine files include
   assert.notEqual(second, first, 'the dense engine decides numbers');
   write('engine/wasm/gemmKernel.js', 'kernel B');
   assert.notEqual(codeVersionOf(library), second, 'so does the WebAssembly matrix kernel');
+});
+
+test('the code version changes with the native kernels\' C sources and build settings, and not with other native files', () => {
+  const library = freshDirectory('native-library');
+  const native = freshDirectory('native');
+  const write = (name: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(native, name)), { recursive: true });
+    fs.writeFileSync(path.join(native, name), text);
+  };
+  fs.writeFileSync(path.join(library, 'losses.js'), 'losses');
+  write('src/kernels.c', 'logistic A');
+  write('src/hot.h', 'no contraction');
+  write('binding.gyp', '-ffp-contract=off');
+  write('build.js', 'build script A');
+  const first = codeVersionOf(library, native);
+  assert.notEqual(first, codeVersionOf(library, null), 'the native sources count');
+  write('build.js', 'build script B');
+  assert.equal(codeVersionOf(library, native), first, 'the build script does not decide numbers');
+  write('src/kernels.c', 'logistic B');
+  const second = codeVersionOf(library, native);
+  assert.notEqual(second, first, 'a C kernel decides numbers');
+  write('src/hot.h', 'contraction');
+  const third = codeVersionOf(library, native);
+  assert.notEqual(third, second, 'so does a header');
+  write('binding.gyp', '-ffp-contract=fast');
+  assert.notEqual(codeVersionOf(library, native), third, 'and the compiler flags');
+});
+
+test('the code version of this checkout covers its native sources', () => {
+  const root = findProjectRoot(__dirname);
+  const library = path.join(__dirname, '..', '..', '..', 'src', 'lib');
+  assert.equal(codeVersion(), codeVersionOf(library, path.join(root, 'native')));
+  assert.notEqual(codeVersion(), codeVersionOf(library, null));
 });
 
 test('an entry written is read back whole, and an absent one is a miss', () => {
@@ -191,4 +225,15 @@ test('a JSON value that is not an object reads as corrupt', () => {
     fs.writeFileSync(file, 'null');
   });
   assert.equal(read.status, 'corrupt');
+});
+
+test('the code version reads code, not comments or layout', () => {
+  assert.equal(numericText('const a = 1; // the rate\n/* a block\n comment */ const b = "// not a comment";\n\n  const c = `/* kept */`;'), 'const a = 1; const b = "// not a comment"; const c = `/* kept */`;');
+  const library = freshDirectory('comments');
+  fs.writeFileSync(path.join(library, 'losses.js'), '// mean squared error\nfunction loss(a, b) { return (a - b) * (a - b); }\n');
+  const first = codeVersionOf(library, null);
+  fs.writeFileSync(path.join(library, 'losses.js'), '/** The mean squared error, reworded. */\nfunction loss(a, b) {\n  return (a - b) * (a - b);\n}\n');
+  assert.equal(codeVersionOf(library, null), first, 'a comment or a line break changes no number');
+  fs.writeFileSync(path.join(library, 'losses.js'), 'function loss(a, b) { return (b - a) * (a - b); }\n');
+  assert.notEqual(codeVersionOf(library, null), first, 'code does');
 });

@@ -7,9 +7,10 @@
  * the old one left to the garbage collector.
  */
 import { Activation, LossName } from '../../spec';
-import { TYPESCRIPT_KERNELS, StepKernels } from '../kernels';
+import { derivativeThenColumnSums, outputLayerInSteps, TYPESCRIPT_KERNELS, StepKernels } from '../kernels';
 import { MatrixProducts } from '../matrixProducts';
-import { ADAM_BETA1, ADAM_BETA2, OPTIMIZER_EPSILON } from '../optimizers';
+import { ADAM_FLOAT32_CONSTANTS } from '../optimizers';
+import { addSquaredErrors, combineSquareSums, SQUARE_SUM_LANES } from '../../losses';
 import { assembleModule } from './assembler';
 import { elementwiseFunctions } from './elementwiseKernels';
 import { gemmFunction, PANEL_COLUMNS } from './gemmKernel';
@@ -18,7 +19,7 @@ import { gemmFunction, PANEL_COLUMNS } from './gemmKernel';
  * Part of the engine's identity: change it whenever the kernel's order of operations changes,
  * since results cached under the old identity would then differ in the last bits.
  */
-export const WASM_KERNEL_VERSION = 1;
+export const WASM_KERNEL_VERSION = 2;
 
 const FLOAT_BYTES = 4;
 const PAGE_BYTES = 65536;
@@ -35,7 +36,7 @@ interface KernelExports {
   reluDerivative(preActivation: number, gradient: number, count: number): void;
   sigmoid(preActivation: number, output: number, count: number): void;
   sigmoidDerivative(output: number, gradient: number, count: number): void;
-  meanSquaredErrorGradient(predictions: number, targets: number, gradient: number, count: number, scale: number): number;
+  squaredErrorBlocks(predictions: number, targets: number, gradient: number, count: number, scale: number, sums: number): void;
   adamStep(
     parameters: number, gradients: number, firstMoment: number, secondMoment: number, count: number,
     learningRate: number, firstCorrection: number, secondCorrection: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
@@ -77,6 +78,10 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
   /** Byte offsets of the packed panel and of a single 1.0 (the vector that sums columns). */
   let packOffset = 0;
   let oneOffset = 0;
+  /** The deepest product the packed panel holds (its depth × 8 floats). */
+  let packDepth = 0;
+  /** The loss kernel's eight running sums (float64), read back after its whole blocks. */
+  let squareSums = new Float64Array(SQUARE_SUM_LANES);
 
   const offsetOf = (array: Float32Array): number => {
     if (!memory || array.buffer !== memory.buffer) throw new Error('the wasm products read only arrays of their current region');
@@ -106,12 +111,16 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
         return start;
       });
       packOffset = offset;
+      packDepth = depth;
       offset += aligned(depth * PANEL_COLUMNS * FLOAT_BYTES);
       oneOffset = offset;
       offset += ALIGNMENT_BYTES;
+      const sumsOffset = offset;
+      offset += SQUARE_SUM_LANES * 8;
       memory = new WebAssembly.Memory({ initial: Math.ceil(offset / PAGE_BYTES) });
       instance = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as KernelExports;
       new Float32Array(memory.buffer, oneOffset, 1)[0] = 1;
+      squareSums = new Float64Array(memory.buffer, sumsOffset, SQUARE_SUM_LANES);
       const buffer = memory.buffer;
       return lengths.map((length, index) => new Float32Array(buffer, offsets[index], length));
     },
@@ -122,11 +131,6 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
     weightGradient({ rows, inputSize, outputSize }, inputs, gradient, kernelGradient) {
       kernel().gemm(offsetOf(kernelGradient), outputSize * FLOAT_BYTES, offsetOf(inputs), FLOAT_BYTES, inputSize * FLOAT_BYTES,
         offsetOf(gradient), outputSize * FLOAT_BYTES, FLOAT_BYTES, inputSize, outputSize, rows, 0, packOffset);
-    },
-    biasGradient({ rows, outputSize }, gradient, biasGradient) {
-      // 1ᵀ·dZ: one row of A, a single 1 read again at every depth.
-      kernel().gemm(offsetOf(biasGradient), outputSize * FLOAT_BYTES, oneOffset, 0, 0,
-        offsetOf(gradient), outputSize * FLOAT_BYTES, FLOAT_BYTES, 1, outputSize, rows, 0, packOffset);
     },
     inputGradient({ rows, inputSize, outputSize }, gradient, kernelWeights, inputGradient) {
       // Wᵀ read through its strides: B(p, j) = W[j][p].
@@ -154,9 +158,26 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
       if (loss !== 'mse' || !inRegion(count, predictions, targets, gradient)) {
         return TYPESCRIPT_KERNELS.reconstructionLossAndGradient(loss, predictions, targets, gradient, count);
       }
-      // losses.ts: the gradient is (2 / count)·(p − t), the loss the sum of squares over count.
-      return kernel().meanSquaredErrorGradient(predictions.byteOffset, targets.byteOffset, gradient.byteOffset, count, 2 / count) / count;
+      // losses.ts: the gradient is (2 / count)·(p − t), the loss the sum of squares over count,
+      // summed in eight running sums: the kernel runs the whole blocks of eight, the rest is added here.
+      const scale = 2 / count;
+      const blocksEnd = count - (count % SQUARE_SUM_LANES);
+      kernel().squaredErrorBlocks(predictions.byteOffset, targets.byteOffset, gradient.byteOffset, blocksEnd, scale, squareSums.byteOffset);
+      addSquaredErrors(predictions.subarray(blocksEnd), targets.subarray(blocksEnd), gradient.subarray(blocksEnd), scale, count - blocksEnd, squareSums);
+      return combineSquareSums(squareSums) / count;
     },
+    outputLayerLossAndGradient: (...args) => inSteps(...args),
+    sumColumns(gradient: Float32Array, rows: number, sums: Float32Array) {
+      const columns = sums.length;
+      const onKernel = rows > 0 && rows <= packDepth && inRegion(rows * columns, gradient) && inRegion(columns, sums);
+      if (!onKernel) return TYPESCRIPT_KERNELS.sumColumns(gradient, rows, sums);
+      // 1ᵀ·dZ on the matrix kernel: one row of A, a single 1 read again at every depth. Each column
+      // is one float32 running sum in row order from +0, each term 1·x = x exactly: sumColumns's bits.
+      kernel().gemm(sums.byteOffset, columns * FLOAT_BYTES, oneOffset, 0, 0,
+        gradient.byteOffset, columns * FLOAT_BYTES, FLOAT_BYTES, 1, columns, rows, 0, packOffset);
+    },
+    derivativeAndColumnSums: (...args) => derivativeAndSums(...args),
+    addSquaredErrors: TYPESCRIPT_KERNELS.addSquaredErrors,
     broadcastRows: TYPESCRIPT_KERNELS.broadcastRows,
     optimizerUpdates: {
       ...TYPESCRIPT_KERNELS.optimizerUpdates,
@@ -164,12 +185,15 @@ export function createWasmArithmetic(options: WasmArithmeticOptions): WasmArithm
         if (!inRegion(count, parameters, gradients, firstMoment, secondMoment)) {
           return TYPESCRIPT_KERNELS.optimizerUpdates.adam(parameters, gradients, firstMoment, secondMoment, count, learningRate, firstCorrection, secondCorrection);
         }
+        const { beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon } = ADAM_FLOAT32_CONSTANTS;
         kernel().adamStep(parameters.byteOffset, gradients.byteOffset, firstMoment.byteOffset, secondMoment.byteOffset, count,
-          learningRate, firstCorrection, secondCorrection, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, OPTIMIZER_EPSILON);
+          learningRate, firstCorrection, secondCorrection, beta1, oneMinusBeta1, beta2, oneMinusBeta2, epsilon);
       },
     },
   };
 
+  const inSteps = outputLayerInSteps(kernels);
+  const derivativeAndSums = derivativeThenColumnSums(kernels);
   return { products, kernels };
 }
 

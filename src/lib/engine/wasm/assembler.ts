@@ -54,6 +54,16 @@ function f64x2Const(low: number, high: number): number[] {
   return simd(0x0c, ...new Uint8Array(Float64Array.of(low, high).buffer));
 }
 
+/** v128.const of four float32 lanes, all `value` (rounded to float32). */
+function f32x4Const(value: number): number[] {
+  return simd(0x0c, ...new Uint8Array(Float32Array.of(value, value, value, value).buffer));
+}
+
+/** v128.const of four 32-bit integer lanes, all `value`. */
+function i32x4Const(value: number): number[] {
+  return simd(0x0c, ...new Uint8Array(Int32Array.of(value, value, value, value).buffer));
+}
+
 /** v128.const of two 64-bit integer lanes (small enough to be exact as numbers). */
 function i64x2Const(low: number, high: number): number[] {
   return simd(0x0c, ...new Uint8Array(BigInt64Array.of(BigInt(low), BigInt(high)).buffer));
@@ -96,8 +106,24 @@ export const op = {
   v128Store: (offset = 0) => simd(0x0b, ...memoryArgument(4, offset)),
   v128Zero: simd(0x0c, ...new Array(16).fill(0)),
   f32x4Splat: simd(0x13),
+  f32x4SplatConstant: (value: number) => f32x4Const(value),
+  i32x4Splat: (value: number) => i32x4Const(value),
+  f32x4Ne: simd(0x42),
+  f32x4Lt: simd(0x43),
+  v128AndNot: simd(0x4f),
+  f32x4Abs: simd(0xe0),
+  f32x4Floor: simd(0x68),
+  i32x4Shl: simd(0xab),
+  i32x4Add: simd(0xae),
+  f32x4Neg: simd(0xe1),
+  f32x4Pmin: simd(0xea),
+  f32x4Pmax: simd(0xeb),
+  i32x4TruncSatF32x4S: simd(0xf8),
+  f32x4Sqrt: simd(0xe3),
   f32x4Add: simd(0xe4),
+  f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
+  f32x4Div: simd(0xe7),
   // Float64 scalars and pairs, for the elementwise kernels (which compute in double, as TypeScript does).
   f64Add: [0xa0],
   f64Sub: [0xa1],

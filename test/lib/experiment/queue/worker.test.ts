@@ -23,10 +23,13 @@ async function plannedIdentity(experiment: Experiment, cacheDirectory: string): 
   return { key: plan.tasks[0].key, identity: plan.tasks[0].identity };
 }
 
-/** Waits until a job has completed or failed, and returns it as it then is. */
+/**
+ * Waits until a job has completed or failed, and returns it as it then is: its state is read
+ * first and the job only after, since a job read just before it completed has no return value yet
+ * (under load, the worker can finish between the two reads).
+ */
 async function finished(queue: Queue, id: string): Promise<Job> {
   for (;;) {
-    // The state first: a job read before it finished would lack its result.
     const state = await queue.getJobState(id);
     const job = state === 'completed' || state === 'failed' ? await queue.getJob(id) : undefined;
     if (job) return job;
