@@ -41,7 +41,7 @@ export function describeSoak(report: SoakReport): string[] {
   return [
     `soak: ${report.minutes} min, seed ${report.seed}, ${report.workers} workers, sweep ${report.sweep} (${soakRoundSize(report.sweep)} runs a round)`,
     `faults injected: ${faults} (total ${Object.values(report.faults).reduce((a, b) => a + b, 0)})`,
-    `  worker SIGTERM: ${report.sigterm.finished} finished their runs (exit 0), ${report.sigterm.stopped} stopped them (exit 4); longest exit ${report.sigterm.longestExitSeconds.toFixed(1)} s`,
+    `  worker SIGTERM: ${report.sigterm.finished} exited 0 (idle, or their runs finished and stored), ${report.sigterm.stopped} exited 4 (runs stopped, back to the queue); longest exit ${report.sigterm.longestExitSeconds.toFixed(1)} s`,
     `  coordinator kills: ${signals || 'none'}`,
     `runs completed: ${report.runsCompleted} in ${report.rounds} round(s), ${report.chaosSeconds.toFixed(0)} s`,
     `runs recomputed after a kill: ${report.recomputedAfterKill}`,

@@ -7,10 +7,10 @@
  *   Redis restart     SIGKILL or SIGTERM, down for a moment, started again on its append-only file
  *   coordinator kill  SIGKILL or SIGINT (which must say the runs stay queued), then a new coordinator
  *
- * At the deadline the faults stop, the coordinator finishes its round, and the soak checks that
- * every run of every finished round is in the coordinator's cache with the numbers local mode
- * computes, and that no run was started again after it had been stored. Then the same sweep's first
- * rounds run without faults on a fresh queue, for the throughput to compare with.
+ * At the deadline the faults stop, the coordinator finishes its round, and the soak checks that no
+ * run was started again after it had been stored. Then the same sweep's first rounds run without
+ * faults on a fresh queue, for the throughput to compare with; last (it measures no time), every run
+ * of every finished round must be in the coordinator's cache with the numbers local mode computes.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,7 +46,7 @@ export interface SoakReport {
   sweep: SoakSweep;
   workers: number;
   faults: Record<FaultKind, number>;
-  /** How the SIGTERMed workers ended: runs finished (exit 0), runs stopped (exit 4), the longest time to exit. */
+  /** How the SIGTERMed workers ended: exit 0 (idle, or their runs finished), exit 4 (runs stopped), the longest time to exit. */
   sigterm: { finished: number; stopped: number; longestExitSeconds: number };
   /** The signals the coordinator kills used. */
   coordinatorSignals: Record<string, number>;
@@ -229,11 +229,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const figures = runEventFigures(events, started, ended);
     for (const key of figures.startedAfterStored) violations.push(`run ${key} was started again after it had been stored`);
     const runsCompleted = rounds * soakRoundSize(options.sweep);
-    log(`${elapsed()} ${rounds} round(s), ${runsCompleted} runs; verifying them against local mode`);
-    const verification = await verifyAgainstLocal(options.sweep, rounds, join(root, 'soak', 'cache'), join(root, 'local-cache'), options.verificationWorkers ?? 2);
-    for (const key of verification.missing) violations.push(`run ${key} of a finished round is not in the coordinator's cache`);
-    for (const key of verification.different) violations.push(`run ${key} differs from local mode's`);
-
     const baselineRounds = Math.min(pace.baselineRounds, rounds);
     let faultFree: number | null = null;
     if (baselineRounds > 0) {
@@ -246,6 +241,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       faultFree = (baselineRounds * soakRoundSize(options.sweep)) / ((baselineExit.at - baselineStart) / 1000);
       await baseline.cleanup();
     }
+    // Last, as it measures no time: the machine may be busy with other work again by then.
+    log(`${elapsed()} ${rounds} round(s), ${runsCompleted} runs; verifying them against local mode`);
+    const verification = await verifyAgainstLocal(options.sweep, rounds, join(root, 'soak', 'cache'), join(root, 'local-cache'), options.verificationWorkers ?? 2);
+    for (const key of verification.missing) violations.push(`run ${key} of a finished round is not in the coordinator's cache`);
+    for (const key of verification.different) violations.push(`run ${key} differs from local mode's`);
     return {
       minutes: options.minutes, seed: options.seed, sweep: options.sweep, workers: workerCount,
       faults, sigterm, coordinatorSignals, rounds, runsCompleted,
