@@ -42,6 +42,8 @@ test('a coordinator and two worker processes compute, bit for bit, what local mo
     assert.equal(entry.status, 'hit', `${run.label} seed ${run.seed} is in the local cache`);
     if (entry.status === 'hit') assert.deepEqual(numbersOf(entry.entry.result as typeof run.result), numbersOf(local.runs[index].result));
   });
+  // A worker logs a run computed a moment after Redis has its result: wait for the lines, then count them.
+  await waitFor('the workers to log their runs computed', () => workers.flatMap((worker) => worker.computed()).length >= 4, 10_000);
   const computedByWorkers = workers.flatMap((worker) => worker.computed()).sort();
   assert.deepEqual(computedByWorkers, queued.runs.map((run) => run.key).sort(), 'each run computed once, by one of the workers');
 
@@ -129,6 +131,7 @@ test('Ctrl-C of a coordinator, Redis up or down: it stops at once, says its runs
   const worker = await lab.startWorker();
   const report = await lab.startCoordinator(TINY_EXPERIMENT, cacheDirectory).report();
   assert.equal(report.computedRuns, 4);
+  await waitFor('the worker to log its runs computed', () => worker.computed().length >= 4, 10_000);
   assert.equal(worker.computed().length, 4);
 });
 
