@@ -5,10 +5,11 @@ ExecutePreprocessor that
 - injects the build's parameters (RELU_AE_REPORT_PARAMETERS, a JSON object) as a cell tagged
   `injected-parameters` right after the cell tagged `parameters`, as papermill does, so a notebook
   is parameterized without environment variables;
-- numbers executed cells (tslab sends no execute_input message, so nbclient leaves the counts empty);
+- numbers executed cells where the kernel sent no execute_input message (unpatched tslab; the project's
+  patch sends it, see patches/), so nbclient would leave the counts empty;
 - when a cell fails, writes the cell's source and its real error text to the JSON file named by
-  RELU_AE_REPORT_FAILURE_FILE. tslab answers a failed cell with an empty error message; the text a
-  person needs is in the cell's stderr and error outputs.
+  RELU_AE_REPORT_FAILURE_FILE. Unpatched tslab answers a failed cell with an empty error message and
+  writes the text to stderr; the patched one sends an error output. Both are collected.
 The parameters cells are left out of the page: the setup line each notebook prints says what ran.
 """
 import json

@@ -7,13 +7,15 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-# Jupyter's executor and exporter (the report) and the classic Notebook UI (the untrusted-notebook
-# check), Chromium (the browser checks), OpenBLAS headers and a compiler (the optional native fast
+# Jupyter's executor and exporter (the report), the classic Notebook UI (the untrusted-notebook
+# check), Jupyter Server and JupyterLab's server side (the JupyterLab checks serve their notebook
+# page from them; the page itself is built from the @jupyterlab/* npm packages), Chromium (the
+# browser checks), OpenBLAS headers and a compiler (the optional native fast
 # path: nblas builds against them, and the package's install script compiles its step kernels in
 # native/), Fashion-MNIST (the robustness map's second data set), util-linux's unshare (the storage
 # fault tests), and redis-server (the job queue's tests start their own on a free port; a service
 # the package may start on 127.0.0.1:6379 is not used).
-PACKAGES="jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-notebook chromium libopenblas-dev g++ make python3 dataset-fashion-mnist util-linux redis-server"
+PACKAGES="jupyter-nbconvert jupyter-client python3-nbclient python3-ipykernel jupyter-notebook python3-jupyter-server python3-jupyterlab-server chromium libopenblas-dev g++ make python3 dataset-fashion-mnist util-linux redis-server"
 missing=""
 for package in $PACKAGES; do
   dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"

@@ -98,7 +98,7 @@ export { asRuns, describeRunConfig } from './plots/runs';
 export type { PlotRun, RunsInput } from './plots/runs';
 export { escapeHtml, progressHtml, tableHtml } from './display/html';
 export type { TableColumn } from './display/html';
-export { plotlyChartHtml } from './display/plotly';
+export { plotlyChartHtml, plotlyLibraryUrlFrom } from './display/plotly';
 export { vegaLiteHtml } from './display/vega';
 export { reconstructionGridHtml } from './display/grids';
 export { createNotebook } from './notebook';

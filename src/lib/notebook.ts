@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import { reconstructionGridHtml } from './display/grids';
 import { escapeHtml, formatDuration, progressHtml, tableHtml, TableColumn } from './display/html';
-import { plotlyChartHtml, PlotlyFigure, plotlyLibraryHtml } from './display/plotly';
+import { plotlyChartHtml, PlotlyFigure, plotlyLibraryHtml, plotlyLibraryUrlFrom } from './display/plotly';
 import { vegaLiteHtml, VegaLiteSpec } from './display/vega';
 import { ConditionMapResult, ConditionMapSpec, conditionMapExperiment, conditionMapFromRuns, planConditionMap } from './conditionMap/index';
 import { blasAvailable } from './engine/blasEngine';
@@ -99,6 +99,8 @@ export function createNotebook(tslab: TslabLike, options: NotebookOptions): Note
   const html = (content: string): void => tslab.display.html(content);
   let chartCount = 0;
   let libraryLoaded = false;
+  // Where a reopened notebook's charts fetch plotly from (the kernel runs in the notebook's folder).
+  const librarySource = plotlyLibraryUrlFrom(process.cwd());
   const loadPlotlyOnce = (): void => {
     if (libraryLoaded) return;
     libraryLoaded = true;
@@ -115,7 +117,7 @@ export function createNotebook(tslab: TslabLike, options: NotebookOptions): Note
     async plotly(figure) {
       loadPlotlyOnce();
       chartCount += 1;
-      html(await plotlyChartHtml(figure, { id: `${options.idPrefix}-chart-${chartCount}` }));
+      html(await plotlyChartHtml(figure, { id: `${options.idPrefix}-chart-${chartCount}`, librarySource }));
     },
     async vegaLite(spec) {
       html(await vegaLiteHtml(spec));

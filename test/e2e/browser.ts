@@ -34,6 +34,14 @@ export const CHROMIUM_ARGUMENTS = [
 // run in the page, not in Node.
 const ALL_PLOTLY_PLOTS_DRAWN = `Array.from(document.querySelectorAll('.plotly-plot'))
   .every((div) => div.querySelector('svg.main-svg') !== null)`;
+const SCROLL_THROUGH = `(async () => {
+  for (let top = 0; top < document.body.scrollHeight; top += Math.max(200, innerHeight / 2)) {
+    scrollTo(0, top);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  scrollTo(0, 0);
+})()`;
+const ALL_CHART_IMAGES_LOADED = `Array.from(document.querySelectorAll('.vega-lite-plot > img')).every((image) => image.complete)`;
 const COUNT_PLOTS = `({
   plotlyDivs: document.querySelectorAll('.plotly-plot').length,
   plotlyPlots: Array.from(document.querySelectorAll('.plotly-plot'))
@@ -121,6 +129,9 @@ async function withReportPage<T>(
 /** Opens the page from a file:// URL and counts rendered plots, console errors and requests. */
 export async function checkReportInBrowser(htmlPath: string, options: BrowserOptions = {}): Promise<ReportCheck> {
   return withReportPage(htmlPath, options, async (page, log) => {
+    // Chart images load lazily: scroll through the page as a reader would, then wait for them.
+    await page.evaluate(SCROLL_THROUGH);
+    await page.waitForFunction(ALL_CHART_IMAGES_LOADED, undefined, { timeout: 15_000 }).catch(() => undefined);
     const counts = (await page.evaluate(COUNT_PLOTS)) as Pick<ReportCheck, 'plotlyDivs' | 'plotlyPlots' | 'vegaPlots' | 'staticImagesShown'>;
     return { ...counts, ...log };
   });

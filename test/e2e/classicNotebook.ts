@@ -359,7 +359,7 @@ function matchOutputs(fileCells: FileCodeCell[], page: PageState): CodeCellCheck
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (the server is told not to try others). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
@@ -373,7 +373,7 @@ function freePort(): Promise<number> {
 }
 
 /** Status code of GET url, or 0 when the connection fails. */
-function httpStatus(url: string): Promise<number> {
+export function httpStatus(url: string): Promise<number> {
   return new Promise((resolveStatus) => {
     const request = get(url, (response) => {
       response.resume();
@@ -460,7 +460,7 @@ async function startServer(notebookFolder: string, environment: NodeJS.ProcessEn
 }
 
 /** SIGTERM to the server's whole process group, SIGKILL after 5 s. */
-async function stopServer(child: ChildProcess): Promise<void> {
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.pid === undefined) return;
   const group = -child.pid;
   const signal = (name: NodeJS.Signals) => {

@@ -79,7 +79,7 @@ const built = cloned.then(() => run('npm', ['run', 'report', '--', '--profile', 
 const committedChecks = built.then(() => run(process.execPath, ['--test', '--test-reporter=tap', join('build', 'test', 'reports', 'committed.test.js')]));
 
 const CLAIM_PAGES = ['01-output-activation', '02-bottleneck', '03-all-sigmoid', '04-elu-leaky-relu', '05-optimizers', '06-denoising-recipe', '07-sparsity'];
-const PAGES = [...CLAIM_PAGES, '08-robustness'];
+const PAGES = [...CLAIM_PAGES, '08-robustness', '09-your-question'];
 
 test('in a fresh clone, the report command builds every page into the scratch folder', { timeout: 900_000 }, async () => {
   const report = await built;

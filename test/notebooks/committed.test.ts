@@ -48,9 +48,16 @@ for (const name of notebooks) {
     const firstCode = cells.findIndex((cell) => cell.cell_type === 'code');
     assert.equal(cells[firstCode], parameters[0], 'the parameters come before any other code');
     if (name !== '00-index.ipynb') {
-      assert.match(source(cells[firstCode + 1]), /book\.(runClaim\("[CR]\d"\)|runRobustness\(\))/, 'the verdict comes right after the parameters');
-      assert.ok(cells[firstCode + 1].metadata?.tags?.includes('report-hide-input'));
+      // Right after the parameters, a hidden cell opens the notebook and prints what runs.
+      const setup = cells[firstCode + 1];
+      assert.match(source(setup), /const book = (report\.createReportNotebook|lab\.createNotebook)\(tslab, \{[^}]*profile: profile \}\);\nbook\.showSetup\(\);/, `${name}: the setup comes right after the parameters`);
+      assert.ok(setup.metadata?.tags?.includes('report-hide-input'), `${name}: the setup's code is hidden in the report`);
       assert.match(source(cells[0]), /\]\(00-index\.ipynb\)/, 'a link back to the index');
+      // A claim page's verdict comes before its method: its study (visible, editable) runs right after the setup.
+      const method = cells.findIndex((cell) => cell.cell_type === 'markdown' && /^## /.test(source(cell)));
+      const verdict = cells.findIndex((cell) => cell.cell_type === 'code' && /book\.(runClaim\(study\)|runRobustness\(\)|runConditionMap\()/.test(source(cell)));
+      assert.ok(verdict > firstCode, `${name}: a cell computes the verdict`);
+      if (name !== '09-your-question.ipynb') assert.ok(verdict < method, `${name}: the verdict (cell ${verdict}) comes before the method (cell ${method})`);
     }
   });
 

@@ -6,8 +6,10 @@
  * It covers what this library's figures use: scatter traces (lines, markers, both; colour, width,
  * dash, opacity; a band filled 'tonexty' to the previous trace), heatmaps with a colour scale and
  * cell text, linear and log axes with titles and ranges, side-by-side subplots (xaxis2, …) with
- * paper annotations as panel titles, and the legend entries of traces that show one.
+ * paper annotations as panel titles, and the legend entries of traces that show one, never cut
+ * short. Each axis shows the range and ticks plotly would show (display/axes.ts).
  */
+import { AxisData, PlotlyAxis, vegaAxis, vegaScale } from './axes';
 import { VegaLiteSpec } from './vega';
 
 /** A plotly figure as plotly.js takes it; see https://plotly.com/javascript/reference/. */
@@ -18,7 +20,7 @@ export interface PlotlyFigure {
 }
 
 type Trace = Record<string, unknown>;
-type Axis = { title?: { text?: string }; type?: string; range?: [number, number]; domain?: [number, number] };
+type Axis = PlotlyAxis & { domain?: [number, number] };
 
 const DASHES: Record<string, number[]> = { dot: [2, 3], dash: [6, 4], dashdot: [6, 3, 2, 3], longdash: [10, 4], longdashdot: [10, 3, 2, 3] };
 const DEFAULT_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -27,16 +29,6 @@ const MAX_STATIC_POINTS = 250;
 
 function numbers(values: unknown): (number | null)[] {
   return Array.isArray(values) ? values.map((value) => (typeof value === 'number' && Number.isFinite(value) ? value : null)) : [];
-}
-
-function axisTitle(axis: Axis | undefined): string | null {
-  return axis?.title?.text ?? null;
-}
-
-function scaleOf(axis: Axis | undefined): Record<string, unknown> {
-  const scale: Record<string, unknown> = axis?.type === 'log' ? { type: 'log' } : { zero: false };
-  if (axis?.range) scale.domain = axis.type === 'log' ? axis.range.map((value) => 10 ** value) : axis.range;
-  return scale;
 }
 
 /** Every `step`-th index, so a static image of a dense cloud stays small. */
@@ -76,8 +68,8 @@ function heatmapLayers(trace: Trace): Record<string, unknown>[] {
       colour: typeof value === 'number' ? colourAt(scale, high > low ? (value - low) / (high - low) : 0.5) : '#eeeeee',
     };
   }));
-  const x = { field: 'x', type: 'nominal', sort: xs.map(String), title: null, axis: { labelAngle: -30, labelLimit: 220 } };
-  const y = { field: 'y', type: 'nominal', sort: ys.map(String), title: null, axis: { labelLimit: 320 } };
+  const x = { field: 'x', type: 'nominal', sort: xs.map(String), title: null, axis: { labelAngle: -30, labelLimit: 0 } };
+  const y = { field: 'y', type: 'nominal', sort: ys.map(String), title: null, axis: { labelLimit: 0 } };
   return [
     { data: { values: rows }, mark: { type: 'rect', stroke: '#ffffff' }, encoding: { x, y, color: { field: 'colour', type: 'nominal', scale: null, legend: null } } },
     { data: { values: rows }, mark: { type: 'text', fontSize: 10, color: '#111111' }, encoding: { x, y, text: { field: 'text' } } },
@@ -140,18 +132,38 @@ function panelLayers(traces: Trace[], legend: { names: string[]; colours: string
   return layers;
 }
 
-/** Puts the panel's axis titles and scales on the first layer that plots x and y quantitatively. */
-function withAxes(layers: Record<string, unknown>[], xAxis: Axis | undefined, yAxis: Axis | undefined): Record<string, unknown>[] {
+/** What a panel's traces put on its x and y axes (see AxisData), for an image of this size. */
+function axisData(traces: Trace[], width: number, height: number): { x: AxisData; y: AxisData } {
+  const plotted = traces.filter((trace) => trace.type !== 'heatmap');
+  const hasMarkers = (trace: Trace) => typeof trace.mode === 'string' && trace.mode.includes('markers');
+  const markerRadius = Math.max(0, ...plotted.filter(hasMarkers).map((trace) => {
+    const size = (trace.marker as { size?: unknown } | undefined)?.size;
+    return (typeof size === 'number' ? size : 6) / 2;
+  }));
+  const values = (key: 'x' | 'y') => plotted.flatMap((trace) => numbers(trace[key]).filter((value): value is number => value !== null));
+  // plotly pads x only for traces with markers that fill nothing (scatter's autorange rules).
+  const xPadded = plotted.some((trace) => hasMarkers(trace) && trace.fill !== 'tonexty' && trace.fill !== 'tozeroy');
+  return {
+    x: { values: values('x'), padded: xPadded, markerRadius, lengthPixels: width, letter: 'x' },
+    y: { values: values('y'), padded: true, markerRadius, lengthPixels: height, letter: 'y' },
+  };
+}
+
+/** Gives every layer that plots x and y quantitatively the panel's scales and axes. */
+function withAxes(layers: Record<string, unknown>[], axes: { x: Axis | undefined; y: Axis | undefined }, data: { x: AxisData; y: AxisData }): Record<string, unknown>[] {
+  const xScale = vegaScale(axes.x, data.x);
+  const yScale = vegaScale(axes.y, data.y);
+  const xAxis = vegaAxis(axes.x, data.x, xScale.domain);
+  const yAxis = vegaAxis(axes.y, data.y, yScale.domain);
   return layers.map((layer) => {
     const encoding = layer.encoding as Record<string, Record<string, unknown>> | undefined;
     if (!encoding || encoding.x?.type !== 'quantitative') return layer;
-    const yField = encoding.y;
     return {
       ...layer,
       encoding: {
         ...encoding,
-        x: { ...encoding.x, title: axisTitle(xAxis), scale: scaleOf(xAxis), axis: { format: '~g' } },
-        y: { ...yField, title: axisTitle(yAxis), scale: scaleOf(yAxis), axis: { format: '~g' } },
+        x: { ...encoding.x, title: xAxis.title, scale: xScale, axis: xAxis },
+        y: { ...encoding.y, title: yAxis.title, scale: yScale, axis: yAxis },
       },
     };
   });
@@ -177,17 +189,20 @@ export function figureToVegaLite(figure: PlotlyFigure, options: { width?: number
       ? annotations.filter((note) => note.xref === 'paper' && typeof note.x === 'number').sort((a, b) => Math.abs((a.x as number) - centre) - Math.abs((b.x as number) - centre))[0]?.text
       : undefined;
     const hasHeatmap = own.some((trace) => trace.type === 'heatmap');
+    const width = Math.max(160, Math.floor(totalWidth / panelIds.length) - 40);
     return {
       ...(heading ? { title: { text: heading, fontSize: 12 } } : {}),
-      width: hasHeatmap ? { step: 70 } : Math.max(160, Math.floor(totalWidth / panelIds.length) - 40),
+      width: hasHeatmap ? { step: 70 } : width,
       height: hasHeatmap ? { step: 26 } : height,
-      layer: hasHeatmap ? panelLayers(own, legend) : withAxes(panelLayers(own, legend), xAxis, yAxis),
+      layer: hasHeatmap ? panelLayers(own, legend) : withAxes(panelLayers(own, legend), { x: xAxis, y: yAxis }, axisData(own, width, height)),
     };
   });
-  // Plotly titles break lines with <br> and mark a subtitle with <sub>; vega takes lines as an array.
+  // Plotly titles break lines with <br> and style text with other tags (<sub>, a coloured <span>);
+  // vega takes lines as an array, and plain text: the tags go, their text stays.
   const titleText = (layout.title as { text?: string } | undefined)?.text ?? '';
-  const title = titleText.replace(/<\/?sub>/g, '').split(/<br\s*\/?>/);
-  const common = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: { text: title.length === 1 ? title[0] : title, fontSize: 13 }, config: { legend: { orient: 'right', labelLimit: 260 }, view: { stroke: '#dddddd' } } };
+  const title = titleText.split(/<br\s*\/?>/).map((line) => line.replace(/<[^>]*>/g, ''));
+  // labelLimit 0: no legend entry or category is cut short (plotly shows them whole).
+  const common = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', title: { text: title.length === 1 ? title[0] : title, fontSize: 13 }, config: { legend: { orient: 'right', labelLimit: 0 }, view: { stroke: '#dddddd' } } };
   if (panels.length === 1) return { ...common, ...panels[0], title: common.title };
   return { ...common, hconcat: panels, resolve: { scale: { color: 'shared' } } };
 }

@@ -47,6 +47,6 @@ export const MARGIN_VERDICT_COLOURS = {
   better: '#2e7d32',
   'equivalent within δ': '#4e79a7',
   'not worse than δ': '#7fb3d5',
-  inconclusive: '#bdbdbd',
+  inconclusive: '#858585',
   worse: '#c62828',
 } as const;

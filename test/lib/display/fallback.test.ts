@@ -15,7 +15,10 @@ test('loss curves become one layer per trace, log y kept, legend only for the tr
   assert.equal(lines.length, figure.data.length, 'every trace draws a line');
   const legendScales = lines.map((layer) => layer.encoding.color.scale as { domain: string[] } | undefined).filter(Boolean);
   assert.deepEqual(legendScales[0]?.domain, ['ReLU @ 0.001 · test MSE', 'ReLU @ 0.001 · train loss', 'sigmoid @ 0.001 · test MSE', 'sigmoid @ 0.001 · train loss']);
-  assert.deepEqual(lines[0].encoding.y.scale, { type: 'log' });
+  const yScale = lines[0].encoding.y.scale as { type: string; nice: boolean; domain: number[] };
+  assert.deepEqual([yScale.type, yScale.nice], ['log', false], 'log, and not rounded out to powers of ten');
+  assert.ok(yScale.domain[0] > 0.03 && yScale.domain[0] < 0.04 && yScale.domain[1] > 0.2 && yScale.domain[1] < 0.25, `the data's range, padded: ${yScale.domain}`);
+  assert.deepEqual((lines[0].encoding.x.axis as { values: number[] }).values, [1, 2, 3], 'one tick per epoch');
   assert.equal(lines[0].encoding.color.value, '#1f77b4', 'per-seed traces keep their colour without a legend entry');
   const svg = await vegaLiteSvg(spec);
   assert.match(svg, /mark-line/);

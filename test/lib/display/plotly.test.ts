@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { plotlyChartHtml, plotlyLibraryHtml, plotlyLibraryPath } from '../../../src/lib/display/plotly';
+import { plotlyChartHtml, plotlyLibraryHtml, plotlyLibraryPath, plotlyLibraryUrlFrom } from '../../../src/lib/display/plotly';
+import { findProjectRoot } from '../../../src/lib/paths';
 import { svgOfImage } from './vega.test';
 
 const FIGURE = {
@@ -38,4 +39,21 @@ test('the library is the cartesian bundle (under 1.5 MB), marked so a build can 
   const libraryPath = join(folder, 'fake-plotly.js');
   writeFileSync(libraryPath, 'window.Plotly = {}; var text = "</script>";');
   assert.equal(plotlyLibraryHtml(libraryPath), '<script type="text/javascript" class="relu-ae-plotly-library">window.Plotly = {}; var text = "<\\/script>";</script>');
+});
+
+test('a chart says where a page without plotly can fetch it, relative to the notebook, through linked folders as they are', async () => {
+  const project = mkdtempSync(join(tmpdir(), 'plotly-source-'));
+  mkdirSync(join(project, 'notebooks'));
+  // A project whose node_modules is a link (as in the JupyterLab harness): the path stays under the project.
+  symlinkSync(join(findProjectRoot(__dirname), 'node_modules'), join(project, 'node_modules'));
+  assert.equal(plotlyLibraryUrlFrom(join(project, 'notebooks')), '../node_modules/plotly.js-cartesian-dist-min/plotly-cartesian.min.js');
+  assert.equal(plotlyLibraryUrlFrom(project), 'node_modules/plotly.js-cartesian-dist-min/plotly-cartesian.min.js');
+  const html = await plotlyChartHtml(FIGURE, { id: 'c', withoutStaticImage: true, librarySource: '../node_modules/a b.js' });
+  assert.ok(html.includes('<span class="relu-ae-plotly-source" hidden data-path="../node_modules/a b.js" src="../node_modules/a b.js"></span>'));
+  assert.ok(!(await plotlyChartHtml(FIGURE, { id: 'c', withoutStaticImage: true })).includes('<span class="relu-ae-plotly-source"'), 'only when asked for');
+});
+
+test('without a library source, or in a report page that loads its own copy, a chart only waits for plotly', async () => {
+  const html = await plotlyChartHtml(FIGURE, { id: 'c', withoutStaticImage: true });
+  assert.match(html, /if \(!source \|\| document\.querySelector\("script\.relu-ae-plotly-loader"\)\) return waitForPlotly\(600\);/);
 });
