@@ -23,7 +23,9 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import { positiveNumber, readFlags, runCommand, UsageError } from '../src/lib/commandLine';
 import { findProjectRoot } from '../src/lib/paths';
+import { ENGINE_PREFERENCES } from '../src/lib/settings';
 import type { TrainingEngine } from '../src/lib/engine/types';
 import { Measurement, measureTorch, measureTorchProducts, runChild } from './bench/children';
 import { defaultModel, digitBatches } from './bench/fixtures';
@@ -244,24 +246,41 @@ function main(): void {
   }
 }
 
-const argument = (flag: string): string | undefined => {
-  const index = process.argv.indexOf(flag);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-};
-const measureKind = argument('--measure');
-const profiledEngine = argument('--profile');
-const batchArgument = Number(argument('--batch') ?? 128);
-if (measureKind !== undefined || profiledEngine !== undefined) {
-  if (!Number.isInteger(batchArgument) || batchArgument <= 0) throw new Error('--batch must be a positive integer');
-  const work = measureKind !== undefined
-    ? MEASUREMENT_KINDS.includes(measureKind as MeasurementKind)
-      ? measure(measureKind as MeasurementKind, batchArgument, argument('--engine') ?? 'auto')
-      : Promise.reject(new Error(`usage: bench.js --measure ${MEASUREMENT_KINDS.join('|')} --batch SIZE [--engine auto|blas|wasm|tfjs]`))
-    : import('./bench/profile').then(({ profileStep }) => profileStep({ engine: profiledEngine as string, batchSize: batchArgument }));
-  work.catch((error) => {
-    process.stderr.write(`${(error as Error).stack}\n`);
-    process.exit(1);
-  });
-} else {
-  main();
+const PROFILED_ENGINES = ['blas', 'blas-typescript', 'wasm', 'wasm-typescript'] as const;
+const BENCH_USAGE = `usage: npm run bench  |  node build/scripts/bench.js --measure ${MEASUREMENT_KINDS.join('|')} [--batch SIZE] [--engine ${ENGINE_PREFERENCES.join('|')}]  |  node build/scripts/bench.js --profile ${PROFILED_ENGINES.join('|')} [--batch SIZE]`;
+
+/** What the command line asks for: every measurement, one measurement, or one engine's step profile. */
+type BenchRequest = { mode: 'all' } | { mode: 'measure'; kind: MeasurementKind; batchSize: number; engine: string } | { mode: 'profile'; engine: string; batchSize: number };
+
+/** Reads the bench's command line; a mistake is a UsageError. */
+export function parseBenchArguments(argv: ReadonlyArray<string>): BenchRequest {
+  const flags = readFlags(argv, { '--measure': 'value', '--profile': 'value', '--batch': 'value', '--engine': 'value' }, BENCH_USAGE);
+  const batchText = flags.get('--batch');
+  const batchSize = batchText === undefined ? 128 : positiveNumber('--batch', batchText, BENCH_USAGE, true);
+  const oneOf = (flag: string, value: string, allowed: ReadonlyArray<string>): string => {
+    if (!allowed.includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`, BENCH_USAGE);
+    return value;
+  };
+  const measure = flags.get('--measure');
+  const profile = flags.get('--profile');
+  if (measure !== undefined && profile !== undefined) throw new UsageError('give --measure or --profile, not both', BENCH_USAGE);
+  if (flags.has('--engine') && measure === undefined) throw new UsageError('--engine goes with --measure', BENCH_USAGE);
+  if (measure !== undefined) {
+    return { mode: 'measure', kind: oneOf('--measure', measure, MEASUREMENT_KINDS) as MeasurementKind, batchSize, engine: oneOf('--engine', flags.get('--engine') ?? 'auto', ENGINE_PREFERENCES) };
+  }
+  if (profile !== undefined) return { mode: 'profile', engine: oneOf('--profile', profile, PROFILED_ENGINES), batchSize };
+  if (batchText !== undefined) throw new UsageError('--batch goes with --measure or --profile; the whole bench chooses its own batch sizes', BENCH_USAGE);
+  return { mode: 'all' };
 }
+
+async function benchMain(): Promise<number> {
+  const request = parseBenchArguments(process.argv.slice(2));
+  if (request.mode === 'measure') await measure(request.kind, request.batchSize, request.engine);
+  else if (request.mode === 'profile') {
+    const { profileStep } = await import('./bench/profile');
+    profileStep({ engine: request.engine, batchSize: request.batchSize });
+  } else main();
+  return 0;
+}
+
+if (require.main === module) runCommand('bench', benchMain);

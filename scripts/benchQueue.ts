@@ -24,6 +24,7 @@ import { readCacheEntry } from '../src/lib/experiment/cache';
 import { Experiment, ExperimentResult, runExperiment } from '../src/lib/experiment/runner';
 import { queueConnection } from '../src/lib/experiment/queue/connection';
 import { runQueueName } from '../src/lib/experiment/queue/jobs';
+import { readFlags, runCommand } from '../src/lib/commandLine';
 import { redactSecrets } from '../src/lib/experiment/queue/redact';
 import { startRedisServer } from './redisServer';
 
@@ -96,7 +97,10 @@ function startWorker(url: string): Promise<ChildProcess> {
   });
 }
 
-async function main(): Promise<void> {
+const USAGE = 'usage: npm run bench:queue  (no arguments: it starts its own redis-server and worker on this machine)';
+
+async function main(): Promise<number> {
+  readFlags(process.argv.slice(2), {}, USAGE);
   const root = mkdtempSync(join(tmpdir(), 'relu-ae-bench-queue-'));
   const redisDirectory = join(root, 'redis');
   mkdirSync(redisDirectory);
@@ -152,9 +156,7 @@ async function main(): Promise<void> {
     await redis.stop();
     rmSync(root, { recursive: true, force: true });
   }
+  return 0;
 }
 
-main().catch((error) => {
-  console.error(redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)));
-  process.exit(1);
-});
+if (require.main === module) runCommand('bench:queue', main);

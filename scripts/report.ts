@@ -16,6 +16,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
+import { runCommand, UsageError } from '../src/lib/commandLine';
 import { escapeHtml } from '../src/lib/display/html';
 import { redactSecrets, redactUrl } from '../src/lib/experiment/queue/redact';
 import { PLOTLY_ASSET, plotlyLibraryPath } from '../src/lib/display/plotly';
@@ -63,16 +64,16 @@ async function build(reportArguments: ReportArguments): Promise<number> {
   const outputFolder = resolve(reportArguments.reportFolder ?? join(projectRoot, reportArguments.publish ? PUBLISHED_REPORT_FOLDER : SCRATCH_REPORT_FOLDER));
   const allNotebooks = existsSync(notebookFolder) ? readdirSync(notebookFolder) : [];
   const notebooks = notebookOrder(allNotebooks, reportArguments.only);
-  if (notebooks.length === 0) {
-    console.error(`No notebooks in ${notebookFolder}`);
-    return 1;
-  }
+  if (notebooks.length === 0) throw new UsageError(`no notebooks in ${notebookFolder}`, '--notebooks takes a folder of .ipynb files (default notebooks/)');
   mkdirSync(resolve(outputFolder, '..'), { recursive: true });
+  // An inherited RELU_AE_QUEUE sends the runs to the queue as --queue does.
+  const queued = (reportArguments.queue ?? readSettings().queue) !== undefined;
   const releaseLock = await acquireBuildLock(outputFolder, (pid) => console.log(`Waiting for another build (pid ${pid}) that is writing ${outputFolder} …`));
   const staging = createStaging(outputFolder, reportArguments.only !== undefined);
   const workFolder = join(staging, '.build');
   // Ctrl-C or a kill: the supervisors take their trees down; this removes the staging folder.
   const abandon = (signal: NodeJS.Signals): void => {
+    if (queued) console.error(`${signal}: stopping; the runs already sent to the queue stay there for the workers, and their results for 7 days: the same command again collects them.`);
     rmSync(staging, { recursive: true, force: true });
     releaseLock();
     process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -202,22 +203,7 @@ async function build(reportArguments: ReportArguments): Promise<number> {
 }
 
 async function main(argv: ReadonlyArray<string>): Promise<number> {
-  let reportArguments: ReportArguments;
-  try {
-    reportArguments = parseReportArguments(argv);
-  } catch (error) {
-    console.error(redactSecrets((error as Error).message));
-    return 2;
-  }
-  return build(reportArguments);
+  return build(parseReportArguments(argv));
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (exitCode) => process.exit(exitCode),
-    (error: unknown) => {
-      console.error(redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error)));
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCommand('report', () => main(process.argv.slice(2)));

@@ -1,6 +1,7 @@
 /** The report command's arguments, and which notebooks it runs in which order. */
+import { commandSettings, UsageError } from '../../src/lib/commandLine';
 import { redactSecrets } from '../../src/lib/experiment/queue/redact';
-import { PROFILE_NAMES, ProfileName, readSettings } from '../../src/lib/settings';
+import { PROFILE_NAMES, ProfileName } from '../../src/lib/settings';
 
 /** The notebook that summarizes the others; it runs last and becomes index.html. */
 export const INDEX_NOTEBOOK = '00-index.ipynb';
@@ -29,22 +30,23 @@ export interface ReportArguments {
   reuse?: string;
 }
 
-const USAGE = 'use --profile quick|default|full, --only NAME, --notebooks DIR, --reports DIR, --publish, --recompute, --reuse DIR|none, --queue redis://[:password@]host:port';
+export const REPORT_USAGE = 'usage: npm run report -- [--profile quick|default|full] [--only NAME] [--notebooks DIR] [--reports DIR] [--publish] [--recompute] [--reuse DIR|none] [--queue redis://:PASSWORD@host:port]';
+const USAGE = REPORT_USAGE;
 
-/** Parses the command line after `node report.js`; throws on anything it does not know. */
+/** Parses the command line after `node report.js`; throws a UsageError on anything it does not know. */
 export function parseReportArguments(argv: ReadonlyArray<string>): ReportArguments {
   const parsed: ReportArguments = { profile: 'default' };
   for (let index = 0; index < argv.length; index++) {
     const [flag, inlineValue] = argv[index].split(/=(.*)/s, 2);
     const value = (): string => {
       const next = inlineValue ?? argv[++index];
-      if (next === undefined) throw new Error(`${flag} needs a value`);
+      if (next === undefined) throw new UsageError(`${flag} needs a value`, USAGE);
       return next;
     };
     if (flag === '--profile') {
       const profile = value();
       if (!(PROFILE_NAMES as ReadonlyArray<string>).includes(profile)) {
-        throw new Error(`--profile must be one of ${PROFILE_NAMES.join(', ')}, not "${profile}"`);
+        throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}, not ${JSON.stringify(redactSecrets(profile))}`, USAGE);
       }
       parsed.profile = profile as ProfileName;
     } else if (flag === '--only') {
@@ -61,17 +63,17 @@ export function parseReportArguments(argv: ReadonlyArray<string>): ReportArgumen
       parsed.reuse = value();
     } else if (flag === '--queue') {
       // Checked as the kernels will check RELU_AE_QUEUE, so a bad URL fails here rather than in every notebook.
-      parsed.queue = readSettings({ RELU_AE_QUEUE: value() }).queue;
+      parsed.queue = commandSettings(USAGE, { RELU_AE_QUEUE: value() }).queue;
     } else {
-      throw new Error(`Unknown argument "${redactSecrets(argv[index])}"; ${USAGE}`);
+      throw new UsageError(`unknown argument ${JSON.stringify(redactSecrets(argv[index]))}`, USAGE);
     }
   }
   if (parsed.publish && parsed.profile !== 'full') {
-    throw new Error(`--publish replaces the committed evidence in reports/, which is built with --profile full, not ${parsed.profile}`);
+    throw new UsageError(`--publish replaces the committed evidence in reports/, which is built with --profile full, not ${parsed.profile}`, USAGE);
   }
-  if (parsed.publish && parsed.reportFolder !== undefined) throw new Error('--publish writes reports/; leave out --reports');
-  if (parsed.recompute && parsed.publish) throw new Error('--recompute checks the published runs; it never replaces them: leave out --publish');
-  if (parsed.recompute && parsed.reuse === 'none') throw new Error('--recompute compares with the published runs: --reuse none leaves nothing to compare with');
+  if (parsed.publish && parsed.reportFolder !== undefined) throw new UsageError('--publish writes reports/; leave out --reports', USAGE);
+  if (parsed.recompute && parsed.publish) throw new UsageError('--recompute checks the published runs; it never replaces them: leave out --publish', USAGE);
+  if (parsed.recompute && parsed.reuse === 'none') throw new UsageError('--recompute compares with the published runs: --reuse none leaves nothing to compare with', USAGE);
   return parsed;
 }
 
@@ -81,7 +83,9 @@ export function notebookOrder(fileNames: ReadonlyArray<string>, only?: string): 
   const ordered = [...notebooks.filter((name) => name !== INDEX_NOTEBOOK), ...notebooks.filter((name) => name === INDEX_NOTEBOOK)];
   if (only === undefined) return ordered;
   const wanted = only.endsWith('.ipynb') ? only : `${only}.ipynb`;
-  if (!ordered.includes(wanted)) throw new Error(`No notebook ${wanted}; there are: ${ordered.join(', ')}`);
+  if (!ordered.includes(wanted)) {
+    throw new UsageError(`--only: no notebook ${JSON.stringify(wanted)}`, `--only takes one of: ${ordered.map((name) => name.replace(/\.ipynb$/, '')).join(', ')}`);
+  }
   return [wanted];
 }
 

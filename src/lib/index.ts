@@ -50,7 +50,11 @@ export { defaultCacheDirectory } from './experiment/cache';
 export { planExperiment, progressLine, runExperiment, terminalProgress } from './experiment/runner';
 export { redactUrl } from './experiment/queue/redact';
 export { startQueueWorker } from './experiment/queue/worker';
-export type { QueueWorker, QueueWorkerOptions } from './experiment/queue/worker';
+export type { QueueWorker, QueueWorkerOptions, QueueWorkerStop } from './experiment/queue/worker';
+export { QueueInterruptedError } from './experiment/queue/coordinator';
+export { QueueUnusableError } from './experiment/queue/connection';
+export { checkQueueReadiness } from './experiment/queue/readiness';
+export type { QueueReadiness } from './experiment/queue/readiness';
 export type { Experiment, ExperimentConfiguration, ExperimentPlan, ExperimentProgress, ExperimentResult, ExperimentRun, RunExperimentOptions } from './experiment/runner';
 export {
   autoencoderConfiguration, bestOnGrid, configurationSummaryRows, experiment, finalTrainLoss, finalValidationMse, SUMMARY_COLUMNS,

@@ -154,6 +154,8 @@ test('two coordinators submitting the same sweep at once: every run is computed 
   ]);
   assertSameNumbers(first.runs, reference);
   assertSameNumbers(second.runs, reference);
+  // A worker logs a run computed a moment after Redis has its result.
+  await waitFor('the workers to log their runs computed', () => workers.flatMap((worker) => worker.computed()).length >= reference.size, 10_000);
   const computed = workers.flatMap((worker) => worker.computed()).sort();
   assert.deepEqual(computed, [...reference.keys()].sort(), 'each run computed exactly once');
 });

@@ -10,12 +10,18 @@
  * The jobs live in Redis, not in this process: a coordinator killed and started again finds the
  * runs finished meanwhile and collects them; a Redis restart (append-only file on) pauses it.
  * A job that failed in an earlier sweep is tried again, as local mode computes a failed run again.
+ *
+ * Ctrl-C (SIGINT) or SIGTERM while runs are out: the jobs stay in the queue for the workers, and
+ * their results for the next coordinator; it says so and stops at once. When nothing else in the
+ * process listens for the signal, the process then ends as the signal would have ended it; when
+ * something does (a notebook kernel interrupting a cell, a script's own handler), runInQueue
+ * rejects with a QueueInterruptedError and leaves the process to it.
  */
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { RunResult } from '../../runs/index';
 import { writeCacheEntry } from '../cache';
 import { ExecutorEvents, PlannedRun } from '../workerPool';
-import { probeQueue, queueConnection } from './connection';
+import { probeQueue, queueConnection, withTimeout } from './connection';
 import { parseRunJobProgress, RUN_JOB_NAME, runJobData, RunJobData, runJobOptions, RunJobProgress, RunJobResult, runJobResultProblem, runQueueName } from './jobs';
 import { redactedMessage, redactUrl } from './redact';
 
@@ -43,6 +49,20 @@ export const QUEUE_EXECUTOR_DEFAULTS = {
 };
 
 type RunJob = Job<RunJobData, RunJobResult>;
+
+/** How long an interrupted or finished coordinator waits for its connections to close before it drops them. */
+const CLOSE_MILLISECONDS = 1_000;
+
+/** The signals that interrupt a coordinator. */
+const INTERRUPTING_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+/** A coordinator was interrupted by a signal; its runs stay in the queue. */
+export class QueueInterruptedError extends Error {
+  constructor(readonly signal: NodeJS.Signals, message: string) {
+    super(message);
+    this.name = 'QueueInterruptedError';
+  }
+}
 
 /** Runs `tasks` through the queue; resolves when each has finished or failed (see ExecutorEvents). */
 export async function runInQueue(tasks: PlannedRun[], options: QueueExecutorOptions, events: ExecutorEvents): Promise<void> {
@@ -74,6 +94,25 @@ export async function runInQueue(tasks: PlannedRun[], options: QueueExecutorOpti
   };
   queue.on('error', onConnectionError);
   queueEvents.on('error', onConnectionError);
+
+  let interrupt: (error: QueueInterruptedError) => void = () => undefined;
+  const interrupted = new Promise<never>((_resolve, reject) => (interrupt = reject));
+  interrupted.catch(() => undefined);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const days = Math.round((keepSeconds / 86400) * 10) / 10;
+    const left = `the ${outstanding.size} unfinished run(s) stay in ${queueName} for the workers, and their results for ${days} day(s): run the same sweep again to collect them`;
+    note(`${signal}: stopping; ${left}`);
+    if (process.listenerCount(signal) > 1) {
+      interrupt(new QueueInterruptedError(signal, `interrupted by ${signal}; ${left}`));
+      return;
+    }
+    // Nothing else in this process decides what the signal does: end the process as it would have.
+    for (const name of INTERRUPTING_SIGNALS) process.removeListener(name, onSignal);
+    queue.disconnect().catch(() => undefined);
+    queueEvents.disconnect().catch(() => undefined);
+    process.kill(process.pid, signal);
+  };
+  for (const signal of INTERRUPTING_SIGNALS) process.on(signal, onSignal);
 
   const seen = (task: PlannedRun, progress: RunJobProgress): void => {
     if (holders.get(task.key) !== progress.worker) {
@@ -111,13 +150,17 @@ export async function runInQueue(tasks: PlannedRun[], options: QueueExecutorOpti
 
   /** Looks at one run's job and acts on its state. */
   const reconcile = async (task: PlannedRun): Promise<void> => {
-    const job = (await queue.getJob(task.key)) as RunJob | undefined;
-    if (!job) {
+    // The state first, then the job: a job read first may finish before its state is read, and its
+    // copy would then be a completed job without its result.
+    const state = await queue.getJobState(task.key);
+    if (state === 'unknown') {
       // Evicted (older than keepSeconds) or lost with Redis's data: submit it again.
       await queue.add(RUN_JOB_NAME, runJobData(task.key, task.identity), runJobOptions({ key: task.key, attempts, keepSeconds }));
       return;
     }
-    const state = await job.getState();
+    const job = (await queue.getJob(task.key)) as RunJob | undefined;
+    // Removed between the two reads: the next look submits it again.
+    if (!job) return;
     if (state === 'completed') return collect(task, job);
     if (state === 'failed') {
       outstanding.delete(task.key);
@@ -130,7 +173,7 @@ export async function runInQueue(tasks: PlannedRun[], options: QueueExecutorOpti
     else if (state !== 'active' && holders.delete(task.key)) events.onWaiting?.(task);
   };
 
-  try {
+  const sweep = async (): Promise<void> => {
     await Promise.all([queue.waitUntilReady(), queueEvents.waitUntilReady()]);
     // A run whose job failed in an earlier sweep is tried again, with its attempts counted afresh.
     for (const task of tasks) {
@@ -142,7 +185,7 @@ export async function runInQueue(tasks: PlannedRun[], options: QueueExecutorOpti
     let lastFullLook = 0;
     let idleSince: number | null = null;
     let idleNoted = false;
-    while (outstanding.size > 0) {
+    while (outstanding.size > 0 && !ended) {
       const fullLook = Date.now() - lastFullLook >= reconcileMilliseconds;
       if (fullLook) {
         lastFullLook = Date.now();
@@ -184,7 +227,18 @@ export async function runInQueue(tasks: PlannedRun[], options: QueueExecutorOpti
       });
       wake = null;
     }
+  };
+  /** Set when runInQueue returns or throws, so that a sweep left behind by an interruption stops looking. */
+  let ended = false;
+  const sweeping = sweep();
+  sweeping.catch(() => undefined);
+  try {
+    await Promise.race([sweeping, interrupted]);
   } finally {
-    await Promise.all([queueEvents.close(), queue.close()]);
+    ended = true;
+    for (const signal of INTERRUPTING_SIGNALS) process.removeListener(signal, onSignal);
+    // Redis may be down: the connections are dropped rather than waited for.
+    const closed = await withTimeout(Promise.all([queueEvents.close(), queue.close()]).then(() => true), CLOSE_MILLISECONDS, false);
+    if (!closed) await Promise.allSettled([queueEvents.disconnect(), queue.disconnect()]);
   }
 }

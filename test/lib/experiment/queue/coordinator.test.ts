@@ -4,10 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCacheEntry } from '../../../../src/lib/experiment/cache';
 import { Experiment, ExperimentProgress, planExperiment, progressLine, runExperiment } from '../../../../src/lib/experiment/runner';
-import { runInQueue } from '../../../../src/lib/experiment/queue/coordinator';
+import { QueueInterruptedError, runInQueue } from '../../../../src/lib/experiment/queue/coordinator';
 import { ExecutorEvents, PlannedRun } from '../../../../src/lib/experiment/workerPool';
 import { RunResult } from '../../../../src/lib/runs/index';
-import { createQueueLab, numbersOf, TEST_PASSWORD, waitFor } from '../../../fixtures/queueLab';
+import { createQueueLab, numbersOf, sleep, TEST_PASSWORD, waitFor } from '../../../fixtures/queueLab';
 
 /** Two configurations × two seeds of a tiny autoencoder, two epochs each. */
 const TINY_EXPERIMENT: Experiment = {
@@ -42,6 +42,8 @@ test('a coordinator and two worker processes compute, bit for bit, what local mo
     assert.equal(entry.status, 'hit', `${run.label} seed ${run.seed} is in the local cache`);
     if (entry.status === 'hit') assert.deepEqual(numbersOf(entry.entry.result as typeof run.result), numbersOf(local.runs[index].result));
   });
+  // A worker logs a run computed a moment after Redis has its result: wait for the lines, then count them.
+  await waitFor('the workers to log their runs computed', () => workers.flatMap((worker) => worker.computed()).length >= 4, 10_000);
   const computedByWorkers = workers.flatMap((worker) => worker.computed()).sort();
   assert.deepEqual(computedByWorkers, queued.runs.map((run) => run.key).sort(), 'each run computed once, by one of the workers');
 
@@ -102,4 +104,55 @@ test('the executor says which queue it sends to, notes when runs wait with no wo
   assert.match(seen[0], new RegExp(`^start ${plan.tasks[0].key} on [^ ]+:\\d+$`), seen.join('\n'));
   assert.ok(seen.includes('epoch 2'), seen.join('\n'));
   assert.ok(!notes.join('\n').includes(TEST_PASSWORD));
+});
+
+test('Ctrl-C of a coordinator, Redis up or down: it stops at once, says its runs stay queued, and the next coordinator collects them', { timeout: 180_000 }, async (t) => {
+  const lab = await createQueueLab('interrupt');
+  t.after(() => lab.cleanup());
+  const cacheDirectory = join(lab.root, 'cache');
+  const interrupted = async (redisDown: boolean): Promise<void> => {
+    const coordinator = lab.startCoordinator(TINY_EXPERIMENT, cacheDirectory);
+    await waitFor('the runs to be sent', () => /4 run\(s\) go to/.test(coordinator.output()));
+    if (redisDown) {
+      await lab.stopRedis('SIGKILL');
+      await waitFor('the coordinator to see Redis gone', () => /lost the connection/.test(coordinator.output()), 30_000);
+    }
+    const sent = Date.now();
+    coordinator.kill('SIGINT');
+    const { signal } = await coordinator.exited;
+    assert.ok(Date.now() - sent < 5_000, `stopped ${Date.now() - sent} ms after Ctrl-C`);
+    assert.equal(signal, 'SIGINT', 'it ends as Ctrl-C ends a process');
+    assert.match(coordinator.output(), /queue: SIGINT: stopping; the 4 unfinished run\(s\) stay in relu-ae-runs\.\S+ for the workers, and their results for 7 day\(s\): run the same sweep again to collect them/);
+    if (redisDown) await lab.startRedis();
+  };
+  await interrupted(false);
+  await interrupted(true);
+  // The jobs were left in the queue (the append-only file kept them): a worker computes them once, the next coordinator collects them.
+  const worker = await lab.startWorker();
+  const report = await lab.startCoordinator(TINY_EXPERIMENT, cacheDirectory).report();
+  assert.equal(report.computedRuns, 4);
+  await waitFor('the worker to log its runs computed', () => worker.computed().length >= 4, 10_000);
+  assert.equal(worker.computed().length, 4);
+});
+
+test('an interrupted coordinator in a process that handles the signal itself (a notebook kernel) rejects, and the process goes on', { timeout: 60_000 }, async (t) => {
+  const lab = await createQueueLab('interrupt-handled');
+  t.after(() => lab.cleanup());
+  const plan = await planExperiment(TINY_EXPERIMENT, { cacheDirectory: join(lab.root, 'cache'), queue: null, workers: 0 });
+  const notes: string[] = [];
+  const ownHandler = (): void => undefined;
+  const listenersBefore = process.listenerCount('SIGINT');
+  process.on('SIGINT', ownHandler);
+  t.after(() => process.removeListener('SIGINT', ownHandler));
+  const none = (): void => undefined;
+  const running = runInQueue(plan.pending, { url: lab.url, onNote: (note) => notes.push(note) }, { onStart: none, onEpoch: none, onDone: none, onFailed: none });
+  await waitFor('the runs to be sent', () => notes.some((note) => /go to/.test(note)));
+  process.kill(process.pid, 'SIGINT');
+  await assert.rejects(running, (error: unknown) => {
+    assert.ok(error instanceof QueueInterruptedError);
+    assert.match(error.message, /^interrupted by SIGINT; the 4 unfinished run\(s\) stay in relu-ae-runs\./);
+    return true;
+  });
+  await sleep(100);
+  assert.equal(process.listenerCount('SIGINT'), listenersBefore + 1, 'its own handler removed, the process\'s kept');
 });

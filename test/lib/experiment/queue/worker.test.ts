@@ -24,15 +24,15 @@ async function plannedIdentity(experiment: Experiment, cacheDirectory: string): 
 }
 
 /**
- * Waits until a job has completed or failed, and returns it as it then is: read again once its
- * state says so, since a job read just before it completed has no return value yet (under load,
- * the worker can finish between the two reads).
+ * Waits until a job has completed or failed, and returns it as it then is: its state is read
+ * first and the job only after, since a job read just before it completed has no return value yet
+ * (under load, the worker can finish between the two reads).
  */
 async function finished(queue: Queue, id: string): Promise<Job> {
   for (;;) {
-    const job = await queue.getJob(id);
-    const state = job ? await job.getState() : 'missing';
-    if (job && (state === 'completed' || state === 'failed')) return (await queue.getJob(id)) ?? job;
+    const state = await queue.getJobState(id);
+    const job = state === 'completed' || state === 'failed' ? await queue.getJob(id) : undefined;
+    if (job) return job;
     await sleep(100);
   }
 }
@@ -71,7 +71,9 @@ test('a worker refuses, without retrying, a job it must not compute, says why, a
   assert.equal(runJobResultProblem(done.returnvalue, key, identity), null);
   const local = await runExperiment(oneRun(1, 200), { cacheDirectory: join(lab.root, 'local'), workers: 0, queue: null });
   assert.deepEqual(numbersOf(done.returnvalue.result), numbersOf(local.runs[0].result));
-  assert.equal(worker.computed().length, 1);
+  // Redis records the result a moment before the worker's log line about it reaches this process.
+  await waitFor('the worker to log the run computed', () => worker.computed().includes(key), 10_000);
+  assert.deepEqual(worker.computed(), [key], worker.output());
   assert.match(worker.output(), /failed run 0{23}a \(attempt 1\): refused by/);
   assert.ok(!lab.allOutput().includes(TEST_PASSWORD));
 });
@@ -80,19 +82,22 @@ test('SIGTERM: a worker finishes the run it holds, stores its result, takes no o
   const lab = await createQueueLab('sigterm');
   t.after(() => lab.cleanup());
   const worker = await lab.startWorker();
-  const slow = await plannedIdentity(oneRun(6, 2000, [784, 64, 2, 64, 784]), join(lab.root, 'cache'));
+  // Epochs of 8,000 digits: once the first is reported, the run is still in training for a moment, and ends well within the grace period even on a loaded machine.
+  const slow = await plannedIdentity(oneRun(3, 8000, [784, 64, 2, 64, 784]), join(lab.root, 'cache'));
   const next = await plannedIdentity(oneRun(1, 200), join(lab.root, 'cache'));
   const queue = new Queue(runQueueName(slow.identity), { connection: queueConnection(lab.url) });
   t.after(() => queue.close());
   for (const { key, identity } of [slow, next]) await queue.add(RUN_JOB_NAME, { key, identity }, runJobOptions({ key, attempts: 3, keepSeconds: 3600 }));
-  await waitFor('the worker to start the slow run', () => worker.started().includes(slow.key));
+  await waitFor('the worker to train the slow run', () => worker.output().includes(`run ${slow.key}: epoch 1 on`), 120_000);
   // The training process may show in /proc a moment after the worker reports the run started.
   await waitFor('the worker and its training process', () => processTree(worker.pid).length >= 2);
   const tree = processTree(worker.pid);
+  const sent = Date.now();
   worker.kill('SIGTERM');
   const { code } = await worker.exited;
   assert.equal(code, 0, worker.output());
-  assert.match(worker.output(), /SIGTERM: finishing the runs in training/);
+  assert.ok(Date.now() - sent < 10_000, `exited ${Date.now() - sent} ms after SIGTERM`);
+  assert.match(worker.output(), /SIGTERM: letting the 1 run\(s\) in training finish for up to 7 s while Redis answers/);
   const job = await queue.getJob(slow.key);
   assert.equal(await job?.getState(), 'completed', 'the run in training was finished and stored');
   assert.equal(runJobResultProblem(job?.returnvalue, slow.key, slow.identity), null);
