@@ -386,16 +386,16 @@ export function httpStatus(url: string): Promise<number> {
 
 const delay = (milliseconds: number) => new Promise((done) => setTimeout(done, milliseconds));
 
-interface RunningServer {
+export interface RunningServer {
   child: ChildProcess;
   origin: string;
   log: () => string;
 }
 
 /**
- * Runs `python -m notebook ARGS` with the parent-death signal set to SIGTERM (Linux), so the server
- * also ends when this Node process is killed outright and no finally block runs. argv[1] is the
- * expected parent pid, to catch a parent that died before prctl.
+ * Runs `python ARGS` with the parent-death signal set to SIGTERM (Linux), so the server (and its
+ * kernels) also end when this Node process is killed outright and no finally block runs. argv[1] is
+ * the expected parent pid, to catch a parent that died before prctl.
  */
 const LAUNCHER = `
 import ctypes, os, signal, sys
@@ -405,31 +405,35 @@ except (AttributeError, OSError):
     pass
 if os.getppid() != int(sys.argv[1]):
     sys.exit('parent gone')
-os.execv(sys.executable, [sys.executable, '-m', 'notebook'] + sys.argv[2:])
+os.execv(sys.executable, [sys.executable] + sys.argv[2:])
 `;
 
-/** Starts `python3 -m notebook` in its own process group and waits until its API answers. */
-async function startServer(notebookFolder: string, environment: NodeJS.ProcessEnv, timeoutMilliseconds: number, started: (child: ChildProcess) => void): Promise<RunningServer> {
+/** How to start a Jupyter server process (the classic Notebook's, or the JupyterLab harness's). */
+export interface JupyterProcessOptions {
+  python: string;
+  /** The arguments after the interpreter, for the free port chosen. */
+  arguments: (port: number) => string[];
+  cwd: string;
+  environment: NodeJS.ProcessEnv;
+  timeoutMilliseconds: number;
+  /** The server in words, for errors: "the notebook server". */
+  name: string;
+  /** Called with the process as soon as it is spawned (so that a caller can stop it whatever happens). */
+  started?: (child: ChildProcess) => void;
+}
+
+/**
+ * Starts a Jupyter server in its own process group on a free port and waits until its API answers;
+ * tries another port when another program took the chosen one meanwhile.
+ */
+export async function startJupyterProcess(options: JupyterProcessOptions): Promise<RunningServer> {
   let lastError = '';
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
-    const child = spawn(
-      NOTEBOOK_PYTHON,
-      [
-        '-c', LAUNCHER, String(process.pid),
-        '--no-browser',
-        '--allow-root',
-        '--ip=127.0.0.1',
-        `--port=${port}`,
-        '--port-retries=0',
-        '--NotebookApp.token=',
-        '--NotebookApp.password=',
-        '--NotebookApp.terminals_enabled=False',
-        `--notebook-dir=${notebookFolder}`,
-      ],
-      { cwd: notebookFolder, env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    started(child);
+    const child = spawn(options.python, ['-c', LAUNCHER, String(process.pid), ...options.arguments(port)], {
+      cwd: options.cwd, env: options.environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    options.started?.(child);
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-20_000);
@@ -443,7 +447,7 @@ async function startServer(notebookFolder: string, environment: NodeJS.ProcessEn
       output += `\n${error.message}`;
     });
     const origin = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + timeoutMilliseconds;
+    const deadline = Date.now() + options.timeoutMilliseconds;
     while (!exited && Date.now() < deadline) {
       if ((await httpStatus(`${origin}/api`)) === 200) return { child, origin, log: () => output };
       await delay(100);
@@ -451,12 +455,36 @@ async function startServer(notebookFolder: string, environment: NodeJS.ProcessEn
     const exitedByItself = exited;
     await stopServer(child);
     lastError = exitedByItself
-      ? `the notebook server exited:\n${output}`
-      : `the notebook server did not answer within ${timeoutMilliseconds} ms:\n${output}`;
+      ? `${options.name} exited:\n${output}`
+      : `${options.name} did not answer within ${options.timeoutMilliseconds} ms:\n${output}`;
     // Another program took the port between freePort() and the server binding it: try a new one.
     if (!exitedByItself || !/address already in use|Errno 98/i.test(output)) break;
   }
   throw new Error(lastError);
+}
+
+/** Starts `python3 -m notebook` in its own process group and waits until its API answers. */
+function startServer(notebookFolder: string, environment: NodeJS.ProcessEnv, timeoutMilliseconds: number, started: (child: ChildProcess) => void): Promise<RunningServer> {
+  return startJupyterProcess({
+    python: NOTEBOOK_PYTHON,
+    arguments: (port) => [
+      '-m', 'notebook',
+      '--no-browser',
+      '--allow-root',
+      '--ip=127.0.0.1',
+      `--port=${port}`,
+      '--port-retries=0',
+      '--NotebookApp.token=',
+      '--NotebookApp.password=',
+      '--NotebookApp.terminals_enabled=False',
+      `--notebook-dir=${notebookFolder}`,
+    ],
+    cwd: notebookFolder,
+    environment,
+    timeoutMilliseconds,
+    name: 'the notebook server',
+    started,
+  });
 }
 
 /** SIGTERM to the server's whole process group, SIGKILL after 5 s. */

@@ -9,15 +9,9 @@ import { AutoencoderRunInput, resolveAutoencoderRunConfig } from '../../src/lib/
 import {
   claimRobustnessSummary, REFERENCE_ARM, ROBUSTNESS_ARMS, ROBUSTNESS_COMPARISONS, robustnessPlan, RobustnessPlan, robustnessSpec, scaleAgreement, threadRate,
 } from '../../src/report/robustness';
+import { MAP_PLAN, syntheticMapRuns } from '../fixtures/conditionMapRuns';
 
-const QUICK = robustnessPlan(PROFILES.quick);
-const PLAN: RobustnessPlan = {
-  ...QUICK,
-  initializers: ['glorotUniform', 'heNormal'],
-  dataSets: [{ ...QUICK.dataSets[0], epochs: 3 }, { ...QUICK.dataSets[2], epochs: 3 }],
-  seeds: [1, 2, 3, 4],
-  rates: { adam: [1e-3, 1e-2], rmsprop: [1e-3], adagrad: [1e-3], momentum: [1e-2], sgd: [1e-2] },
-};
+const PLAN = MAP_PLAN;
 
 /**
  * Synthetic runs with known numbers: every arm's test MSE falls with the epochs; the reference arm
@@ -26,28 +20,10 @@ const PLAN: RobustnessPlan = {
  * scale, ELU beats the reference under Glorot too.
  */
 function syntheticRuns(plan: RobustnessPlan): ExperimentRun[] {
-  const spec = robustnessSpec(plan);
-  return mapConfigurations(spec).flatMap((configuration) => {
-    const config = resolveAutoencoderRunConfig(configuration.run);
-    const initializer = config.autoencoder.initializer;
+  return syntheticMapRuns(plan, (arm, config) => {
+    const better = (value: number) => (config.autoencoder.initializer === 'heNormal' ? value : 0.05);
     const large = config.data.source === 'mnist';
-    return plan.seeds.map((seed): ExperimentRun => {
-      const better = (value: number) => (initializer === 'heNormal' ? value : 0.05);
-      const base = configuration.arm === REFERENCE_ARM ? 0.04
-        : configuration.arm === 'ELU' ? (large ? 0.03 : better(0.03))
-          : configuration.arm === 'leaky ReLU' ? better(0.04) : 0.06;
-      const history = Array.from({ length: config.training.epochs }, (_, index) => ({
-        epoch: index + 1,
-        testMse: base + 0.01 / (index + 1) + 1e-4 * seed,
-        validationMse: config.data.validationSize > 0 ? base + 0.01 / (index + 1) + (configuration.rate === 1e-2 ? -0.005 : 0) : null,
-        trainLoss: base, trainReconstructionLoss: base, testLoss: base, deadFraction: [], seconds: 1,
-      }));
-      return {
-        label: configuration.label, group: configuration.arm, seed, key: `${configuration.label}-${seed}`, cached: true,
-        parameters: { arm: configuration.arm, learningRate: configuration.rate },
-        result: { history, testMse: history[history.length - 1].testMse, diverged: null } as unknown as ExperimentRun['result'],
-      };
-    });
+    return arm === REFERENCE_ARM ? 0.04 : arm === 'ELU' ? (large ? 0.03 : better(0.03)) : arm === 'leaky ReLU' ? better(0.04) : 0.06;
   });
 }
 
