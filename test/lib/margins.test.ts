@@ -67,13 +67,15 @@ test('bimodality: two groups far apart relative to their spread, each of two see
   assert.equal(bimodality([0.01, 0.011, 0.012, 0.5]).bimodal, false, 'one outlier is not a second mode');
 });
 
-test('a run fails when it diverged, lost a code unit, or lost most of a hidden layer; dead output pixels do not count', () => {
+test('a run fails when it diverged, lost a code unit, or lost a whole hidden layer; dead output pixels and part of a layer do not count', () => {
   const config = resolveAutoencoderRunConfig({ autoencoder: { bottleneckActivation: 'relu', outputActivation: 'relu' } });
   const final = (deadFraction: (number | null)[], collapsed = 0) => ({ testLoss: 0, hiddenSparsity: 0, deadFraction, code: { standardDeviations: [1, 1], zeroCodeFraction: 0, collapsedDimensionFraction: collapsed } });
   const run = (deadFraction: (number | null)[], collapsed = 0, diverged = false) => ({ config, final: final(deadFraction, collapsed), diverged: diverged ? { epoch: 1, step: 0, loss: 'NaN', reason: 'x' } : null });
   assert.equal(runFailure(run([0, 0, 0, 0, 0, 0.4])), null, 'dead output pixels alone');
   assert.equal(runFailure(run([0, 0, 0.5, 0, 0, 0])), '1 dead code unit(s)');
-  assert.equal(runFailure(run([0.6, 0, 0, 0, 0, 0])), '60% of hidden layer 1 dead');
+  assert.equal(runFailure(run([0.6, 0, 0, 0.99, 0, 0])), null, 'dead units short of a whole layer');
+  assert.equal(runFailure(run([1, 0, 0, 0, 0, 0])), 'hidden layer 1 dead');
+  assert.equal(runFailure(run([0, 0, 0.5, 1, 0, 0])), '1 dead code unit(s); hidden layer 4 dead');
   assert.equal(runFailure(run([0, 0, 0, 0, 0, 0], 0.5)), 'a collapsed code dimension');
   assert.equal(runFailure(run([0, 0, 0, 0, 0, 0], 0, true)), 'diverged');
 });
