@@ -408,6 +408,25 @@ if os.getppid() != int(sys.argv[1]):
 os.execv(sys.executable, [sys.executable] + sys.argv[2:])
 `;
 
+/**
+ * The environment of a Jupyter server of its own: the caller's, Jupyter's folders under
+ * `jupyterFolder` (created), nothing from the user's Jupyter configuration, and `extra`.
+ */
+export function jupyterEnvironment(jupyterFolder: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = {
+    ...process.env,
+    JUPYTER_CONFIG_DIR: join(jupyterFolder, 'config'),
+    JUPYTER_DATA_DIR: join(jupyterFolder, 'data'),
+    JUPYTER_RUNTIME_DIR: join(jupyterFolder, 'runtime'),
+    IPYTHONDIR: join(jupyterFolder, 'ipython'),
+    PYTHONDONTWRITEBYTECODE: '1',
+    ...extra,
+  };
+  delete environment.JUPYTER_CONFIG_PATH;
+  for (const folder of ['config', 'data', 'runtime']) mkdirSync(join(jupyterFolder, folder), { recursive: true });
+  return environment;
+}
+
 /** How to start a Jupyter server process (the classic Notebook's, or the JupyterLab harness's). */
 export interface JupyterProcessOptions {
   python: string;
@@ -532,19 +551,9 @@ export async function openInClassicNotebook(notebookPath: string, options: Class
   const root = mkdtempSync(join(tmpdir(), 'classic-notebook-'));
   const notebookFolder = join(root, 'notebooks');
   const jupyterFolder = join(root, 'jupyter');
-  const environment: NodeJS.ProcessEnv = {
-    ...process.env,
-    JUPYTER_CONFIG_DIR: join(jupyterFolder, 'config'),
-    JUPYTER_DATA_DIR: join(jupyterFolder, 'data'),
-    JUPYTER_RUNTIME_DIR: join(jupyterFolder, 'runtime'),
-    IPYTHONDIR: join(jupyterFolder, 'ipython'),
-    PYTHONDONTWRITEBYTECODE: '1',
-  };
-  delete environment.JUPYTER_CONFIG_PATH;
+  const environment = jupyterEnvironment(jupyterFolder);
   delete environment.JUPYTER_PATH;
-  for (const folder of [notebookFolder, environment.JUPYTER_CONFIG_DIR, environment.JUPYTER_DATA_DIR, environment.JUPYTER_RUNTIME_DIR]) {
-    mkdirSync(folder as string, { recursive: true });
-  }
+  mkdirSync(notebookFolder, { recursive: true });
   const name = basename(source);
   const copy = join(notebookFolder, name);
   copyFileSync(source, copy);

@@ -5,10 +5,9 @@
  * so the user's Jupyter setup is never read or written. Kernels it starts inherit `environment`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findProjectRoot } from '../../../scripts/kernel';
-import { startJupyterProcess, stopServer } from '../classicNotebook';
+import { jupyterEnvironment, startJupyterProcess, stopServer } from '../classicNotebook';
 
 /** Debian's Python, which has jupyter_server and jupyterlab_server (not a python found earlier on PATH). */
 export const LAB_PYTHON = process.env.RELU_AE_LAB_PYTHON ?? '/usr/bin/python3';
@@ -36,24 +35,8 @@ export interface LabServer {
   stop(): Promise<void>;
 }
 
-/** The environment for the server: the caller's, the temporary Jupyter folders, and `extra`. */
-export function labEnvironment(jupyterFolder: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const environment: NodeJS.ProcessEnv = {
-    ...process.env,
-    JUPYTER_CONFIG_DIR: join(jupyterFolder, 'config'),
-    JUPYTER_DATA_DIR: join(jupyterFolder, 'data'),
-    JUPYTER_RUNTIME_DIR: join(jupyterFolder, 'runtime'),
-    IPYTHONDIR: join(jupyterFolder, 'ipython'),
-    PYTHONDONTWRITEBYTECODE: '1',
-    ...extra,
-  };
-  delete environment.JUPYTER_CONFIG_PATH;
-  for (const folder of ['config', 'data', 'runtime']) mkdirSync(join(jupyterFolder, folder), { recursive: true });
-  return environment;
-}
-
 export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
-  const environment = labEnvironment(options.jupyterFolder, options.environment);
+  const environment = jupyterEnvironment(options.jupyterFolder, options.environment);
   const timeout = options.timeoutMilliseconds ?? 60_000;
   const token = randomBytes(24).toString('hex');
   const script = join(findProjectRoot(__dirname), 'test', 'e2e', 'jupyterlab', 'server.py');
