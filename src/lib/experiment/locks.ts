@@ -43,27 +43,40 @@ export function lockHolder(directory: string, key: string): LockOwner | null {
 
 /**
  * Takes the lock for a run; true when this process may compute it. A stale lock (its process is
- * gone) is replaced. Creation with O_EXCL makes the take atomic between processes. A lock file that
- * cannot be written at all (a full disk) also answers true: the lock only saves duplicate work,
- * and the run must not wait forever for a lock nobody holds.
+ * gone) is replaced. The owner is written to a file of this process's own and then hard-linked to
+ * the lock's name: the link is atomic and fails when the lock exists, and another process never
+ * sees a lock file without its owner (an `O_EXCL` create followed by a write left a moment where
+ * the file was empty, read as stale, and taken a second time). A lock file that cannot be written
+ * at all (a full disk) also answers true: the lock only saves duplicate work, and the run must not
+ * wait forever for a lock nobody holds.
  */
 export function tryLock(directory: string, key: string): boolean {
   const file = lockFile(directory, key);
   const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx' });
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return true;
-      const holder = lockHolder(directory, key);
-      if (holder && !(holder.pid === process.pid && holder.host === owner.host)) return false;
-      if (holder) return true;
-      // Stale: its owner died. Remove it and try once more (another process may win that race).
-      fs.rmSync(file, { force: true });
-    }
+  const draft = `${file}.${owner.host}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(draft, JSON.stringify(owner));
+  } catch {
+    return true;
   }
-  return false;
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        fs.linkSync(draft, file);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return true;
+        const holder = lockHolder(directory, key);
+        if (holder && !(holder.pid === process.pid && holder.host === owner.host)) return false;
+        if (holder) return true;
+        // Stale: its owner died. Remove it and try once more (another process may win that race).
+        fs.rmSync(file, { force: true });
+      }
+    }
+    return false;
+  } finally {
+    fs.rmSync(draft, { force: true });
+  }
 }
 
 /** Releases a lock this process holds (a lock of another process is left alone). */

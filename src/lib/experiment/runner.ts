@@ -224,6 +224,16 @@ export async function runExperiment(experiment: Experiment, options: RunExperime
         }
         if (tryLock(cacheDirectory, task.key)) {
           queue.splice(index, 1);
+          // Another process may have stored it and let go of its lock between the read above and
+          // the take: read again under the lock, so that it is not computed a second time.
+          const again = readCacheEntry<RunResult>(cacheDirectory, task.key);
+          if (again.status === 'hit') {
+            unlock(cacheDirectory, task.key);
+            results.set(task.key, { result: again.entry.result, cached: true });
+            index--;
+            report();
+            continue;
+          }
           return task;
         }
       }
